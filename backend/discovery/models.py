@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    RUNNING = "RUNNING", "Running"
+    COMPLETED = "COMPLETED", "Completed"
+    PARTIAL = "PARTIAL", "Partial (some scopes failed)"
+    FAILED = "FAILED", "Failed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)
+
+
+class JobTrigger(models.TextChoices):
+    UI = "ui", "Web UI"
+    API = "api", "API"
+    CLI = "cli", "Command line"
+    SCHEDULE = "schedule", "Schedule"
+
+
+class DiscoveryJob(models.Model):
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True)
+    trigger = models.CharField(max_length=16, choices=JobTrigger.choices, default=JobTrigger.API)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Scope: one account, or every active account when empty.
+    account = models.ForeignKey(
+        "accounts.AWSAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="discovery_jobs"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    # Progress: units are (account x region x resource type); accounts are the fanned-out tasks.
+    units_total = models.PositiveIntegerField(default=0)
+    units_done = models.PositiveIntegerField(default=0)
+    accounts_total = models.PositiveIntegerField(default=0)
+    accounts_done = models.PositiveIntegerField(default=0)
+    # Counts
+    found = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    throttle_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{account_id, region, resource_type, error}]
+    log = models.JSONField(default=list, blank=True)  # bounded list of lines
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "status"])]
+
+    def __str__(self) -> str:
+        return f"Discovery #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in (JobStatus.COMPLETED, JobStatus.PARTIAL):
+            return 100
+        if not self.units_total:
+            return 0
+        return min(100, int(100 * self.units_done / self.units_total))
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if not self.started_at:
+            return None
+        end = self.finished_at or timezone.now()
+        return round((end - self.started_at).total_seconds(), 1)
