@@ -1,0 +1,27 @@
+import { Suspense, useState } from 'react';
+import { Outlet } from 'react-router';
+import { LoadingState } from '@/components/ui/States';
+import { Sidebar } from './Sidebar';
+import { TopNavbar } from './TopNavbar';
+
+export function AppLayout() {
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  return (
+    <div className="app-shell">
+      <a href="#main-content" className="visually-hidden-focusable btn btn-primary position-absolute m-2 z-3">
+        Skip to content
+      </a>
+      <TopNavbar sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((open) => !open)} />
+      <div className="d-flex">
+        <aside id="app-sidebar" className={`app-sidebar border-end bg-body-tertiary p-2${sidebarOpen ? ' open' : ''}`}>
+          <Sidebar onNavigate={() => setSidebarOpen(false)} />
+        </aside>
+        <main id="main-content" className="flex-grow-1 p-3 p-lg-4 app-main" tabIndex={-1}>
+          <Suspense fallback={<LoadingState />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

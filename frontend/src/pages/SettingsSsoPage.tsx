@@ -1,0 +1,5 @@
+import { PageHeader } from '@/components/ui/PageHeader';
+
+export default function SettingsSsoPage() {
+  return <PageHeader title="Single sign-on" />;
+}
