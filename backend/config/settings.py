@@ -168,6 +168,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Failed sign-ins from one client address (any usernames) before that address is locked out too.
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+# Number of reverse proxies in front of Django that append to X-Forwarded-For (nginx: 1). 0 = trust only
+# REMOTE_ADDR, so a client cannot forge its address in the audit log or dodge the login throttle.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # mozilla-django-oidc: endpoints and client come from SiteSettings at runtime (authentication/oidc.py);
 # these are only the library's static knobs.
