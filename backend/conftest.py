@@ -13,7 +13,10 @@ TEST_PASSWORD = "correct-horse-battery-9"
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
     # Each test gets a private cache directory and synchronous Celery (no broker needed).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # LocMemCache shares its store per LOCATION across instances: a per-test LOCATION keeps tests apart.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
