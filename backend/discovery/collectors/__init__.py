@@ -1,0 +1,7 @@
+"""One module per AWS service; each exposes SPECS, a tuple of ResourceSpec (see spec.py)."""
+
+# Imported by discovery.registry in this order; a new service module is added here.
+MODULES = (
+    "ec2",
+    "vpc",
+)
