@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'cloudtally-types-'));
 const fresh = join(dir, 'api.ts');
 try {
-  execFileSync('npx', ['openapi-typescript', 'openapi.yml', '-o', fresh], { stdio: 'pipe' });
+  execFileSync('npx', ['openapi-typescript', 'openapi.yml', '--enum-values', '-o', fresh], { stdio: 'pipe' });
   if (readFileSync(fresh, 'utf8') !== readFileSync('src/types/api.ts', 'utf8')) {
     console.error('src/types/api.ts is stale: run `npm run gen:types` and commit the result.');
     process.exit(1);

@@ -130,18 +130,18 @@ export interface components {
             readonly oidc_client_secret_set: boolean;
             oidc_scopes: string;
             oidc_role_claim: string;
-            oidc_admin_values: string;
-            oidc_editor_values: string;
+            oidc_admin_values: string[];
+            oidc_editor_values: string[];
             oidc_button_label: string;
             session_timeout_minutes: number;
-            discovery_interval_hours: number;
-            email_backend: string;
             email_host: string;
             email_port: number;
             email_host_user: string;
             readonly email_host_password_set: boolean;
             email_use_tls: boolean;
             email_from: string;
+            discovery_interval: components["schemas"]["DiscoveryIntervalEnum"];
+            email_use_ssl: boolean;
         };
         PatchedSiteSettingsRequest: {
             oidc_enabled?: boolean;
@@ -150,18 +150,18 @@ export interface components {
             oidc_client_secret?: string;
             oidc_scopes?: string;
             oidc_role_claim?: string;
-            oidc_admin_values?: string;
-            oidc_editor_values?: string;
+            oidc_admin_values?: string[];
+            oidc_editor_values?: string[];
             oidc_button_label?: string;
             session_timeout_minutes?: number;
-            discovery_interval_hours?: number;
-            email_backend?: string;
             email_host?: string;
             email_port?: number;
             email_host_user?: string;
             email_host_password?: string;
             email_use_tls?: boolean;
             email_from?: string;
+            discovery_interval?: components["schemas"]["DiscoveryIntervalEnum"];
+            email_use_ssl?: boolean;
         };
         TestResult: {
             ok: boolean;
@@ -180,6 +180,7 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            target: string;
         };
         PaginatedAuditEventList: {
             count: number;
@@ -188,13 +189,13 @@ export interface components {
             results: components["schemas"]["AuditEvent"][];
         };
         /** @enum {string} */
-        AccountTypeEnum: "standalone" | "management" | "member";
+        AccountTypeEnum: "management" | "member";
         Account: {
             id: number;
             account_id: string;
             name: string;
             account_type: components["schemas"]["AccountTypeEnum"];
-            environment: string;
+            environment: components["schemas"]["EnvironmentEnum"];
             role_name: string;
             external_id: string;
             regions: string[];
@@ -208,12 +209,14 @@ export interface components {
             cost_last_month: string | null;
             currency: string;
             has_credentials: boolean;
+            organization_unit: string;
+            email: string;
         };
         AccountRequest: {
             account_id: string;
             name: string;
             account_type?: components["schemas"]["AccountTypeEnum"];
-            environment?: string;
+            environment?: components["schemas"]["EnvironmentEnum"];
             role_name?: string;
             external_id?: string;
             regions?: string[];
@@ -285,6 +288,10 @@ export interface components {
             restored: number;
             error_count: number;
             throttle_count: number;
+            accounts_total: number;
+            accounts_done: number;
+            dry_run: boolean;
+            cancel_requested: boolean;
         };
         DiscoveryJobDetail: components["schemas"]["DiscoveryJob"] & {
             errors: components["schemas"]["JobError"][];
@@ -301,9 +308,9 @@ export interface components {
             results: components["schemas"]["DiscoveryJob"][];
         };
         /** @enum {string} */
-        AssetStatusEnum: "ACTIVE" | "REMOVED" | "DECOMMISSIONED";
+        AssetStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN" | "REMOVED" | "DECOMMISSIONED";
         /** @enum {string} */
-        AssetTypeEnum: "aws" | "saas" | "on_premise" | "self_hosted";
+        AssetTypeEnum: "aws" | "saas" | "self_hosted" | "on_premise" | "other";
         /** @enum {string} */
         CriticalityEnum: "low" | "medium" | "high" | "critical";
         /** @enum {string} */
@@ -322,7 +329,7 @@ export interface components {
             account_name: string | null;
             region: string;
             environment: string;
-            owner: string;
+            owner: number | null;
             department: string;
             category: number | null;
             category_name: string | null;
@@ -335,28 +342,24 @@ export interface components {
             last_seen: string | null;
             /** Format: date-time */
             last_reviewed_at: string | null;
+            readonly asset_id: string;
+            owner_name: string;
+            readonly owner_display: string;
         };
         Asset: components["schemas"]["AssetBrief"] & {
             arn: string;
-            aws_account_id: string | null;
             console_url: string | null;
             description: string;
             vendor: string;
             url: string;
-            location: string;
             confidentiality: string;
             integrity: string;
             availability: string;
             personal_data: boolean;
-            tisax_relevant: boolean;
-            iso27001_relevant: boolean;
-            last_reviewed_by: string | null;
+            last_reviewed_by: number | null;
             notes: string;
             tags: {
                 [key: string]: string;
-            };
-            network: {
-                [key: string]: unknown;
             };
             attributes: {
                 [key: string]: unknown;
@@ -367,6 +370,15 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            raw_state: string;
+            ip_addresses: string[];
+            dns_names: string[];
+            version: string;
+            gdpr_relevant: boolean;
+            backup_enabled: boolean;
+            monitoring_enabled: boolean;
+            account_number: string | null;
+            last_reviewed_by_name: string | null;
         };
         AssetRequest: {
             name: string;
@@ -374,7 +386,7 @@ export interface components {
             service?: string;
             resource_type?: string;
             environment?: string;
-            owner?: string;
+            owner?: number | null;
             department?: string;
             category?: number | null;
             criticality?: string;
@@ -383,16 +395,20 @@ export interface components {
             integrity?: string;
             availability?: string;
             personal_data?: boolean;
-            tisax_relevant?: boolean;
-            iso27001_relevant?: boolean;
             description?: string;
             vendor?: string;
             url?: string;
-            location?: string;
             notes?: string;
             tags?: {
                 [key: string]: string;
             };
+            owner_name?: string;
+            version?: string;
+            gdpr_relevant?: boolean;
+            backup_enabled?: boolean;
+            monitoring_enabled?: boolean;
+            account?: number | null;
+            region?: string;
         };
         PaginatedAssetBriefList: {
             count: number;
@@ -423,13 +439,13 @@ export interface components {
             source_name: string;
             target: number;
             target_name: string;
-            relation_type: string;
             origin: string;
+            relationship_type: string;
         };
         RelationshipRequest: {
             source: number;
             target: number;
-            relation_type: string;
+            relationship_type: string;
         };
         AssetRelationships: {
             outgoing: components["schemas"]["Relationship"][];
@@ -446,7 +462,7 @@ export interface components {
         GraphEdge: {
             source: number;
             target: number;
-            relation_type: string;
+            relationship_type: string;
         };
         AssetGraph: {
             nodes: components["schemas"]["GraphNode"][];
@@ -482,10 +498,12 @@ export interface components {
             name: string;
             description: string;
             asset_count: number;
+            color: string;
         };
         CategoryRequest: {
             name: string;
             description?: string;
+            color?: string;
         };
         PaginatedCategoryList: {
             count: number;
@@ -497,7 +515,6 @@ export interface components {
             id: number;
             name: string;
             query: string;
-            columns: string[];
             shared: boolean;
             owner: string;
             /** Format: date-time */
@@ -506,7 +523,6 @@ export interface components {
         SavedViewRequest: {
             name: string;
             query: string;
-            columns?: string[];
             shared?: boolean;
         };
         PaginatedSavedViewList: {
@@ -552,6 +568,10 @@ export interface components {
             recent_jobs: components["schemas"]["DiscoveryJob"][];
             compliance_gaps: components["schemas"]["ComplianceGap"][];
         };
+        /** @enum {string} */
+        DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
+        /** @enum {string} */
+        EnvironmentEnum: "production" | "staging" | "development" | "shared";
     };
     responses: never;
     parameters: never;
@@ -581,3 +601,22 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const roleEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleEnum"]> = ["admin", "editor", "viewer"];
+export const authSourceEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthSourceEnum"]> = ["local", "sso"];
+export const accountTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AccountTypeEnum"]> = ["management", "member"];
+export const jobStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatusEnum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
+export const assetStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN", "REMOVED", "DECOMMISSIONED"];
+export const assetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetTypeEnum"]> = ["aws", "saas", "self_hosted", "on_premise", "other"];
+export const criticalityEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CriticalityEnum"]> = ["low", "medium", "high", "critical"];
+export const dataClassificationEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DataClassificationEnum"]> = ["public", "internal", "confidential", "strictly_confidential"];
+export const protectionNeedEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProtectionNeedEnum"]> = ["normal", "high", "very_high"];
+export const discoveryIntervalEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryIntervalEnum"]> = ["off", "hourly", "daily", "weekly", "monthly"];
+export const environmentEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnvironmentEnum"]> = ["production", "staging", "development", "shared"];
