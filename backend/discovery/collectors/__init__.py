@@ -4,4 +4,9 @@
 MODULES = (
     "ec2",
     "vpc",
+    "s3",
+    "iam",
+    "edge",
+    "containers",
+    "lambda_",
 )

@@ -18,7 +18,7 @@ SPECS = [c for c in registry.all_collectors() if isinstance(c, ResourceSpec)]
 
 def _walk(shape, path: str):
     """Follow a simple JMESPath (`A[].B[]`, `A.B`) through an output shape; None if a step is missing."""
-    for step in path.replace("[]", "").split("."):
+    for step in re.sub(r"\[\d*\]", "", path).split("."):
         if shape.type_name == "list":
             shape = shape.member
         if shape.type_name != "structure" or step not in shape.members:
