@@ -35,9 +35,21 @@ class User(AbstractUser):
         # Django superusers (createsuperuser) are admins; admins may use the Django admin.
         if self.is_superuser:
             self.role = Role.ADMIN
-        if self.role == Role.ADMIN:
-            self.is_staff = True
+        # Staff (Django admin access) follows the role, so a demoted admin loses the Django admin too.
+        self.is_staff = self.role == Role.ADMIN
         super().save(*args, **kwargs)
+
+    # Admins have every model permission in the Django admin without being superusers, so the role
+    # alone decides (an admin demoted through the API loses these at once).
+    def has_perm(self, perm, obj=None) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_module_perms(app_label)
 
     def has_role(self, role: str) -> bool:
         return self.is_active and ROLE_RANK.get(self.role, 0) >= ROLE_RANK[role]
