@@ -14,11 +14,16 @@ export const LIST_FILTERS = [
   'category',
   'environment',
   'owner',
+  'department',
+  'confidentiality',
+  'integrity',
+  'availability',
 ] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 export type FilterMode = 'include' | 'exclude';
 
-export const MISSING_OPTIONS = ['owner', 'department', 'category', 'review'] as const;
+export const MISSING_OPTIONS = ['owner', 'department', 'category', 'criticality', 'classification', 'review'] as const;
+export const FLAG_FILTERS = ['personal_data', 'gdpr_relevant', 'backup_enabled', 'monitoring_enabled'] as const;
 export const DATE_FILTERS = ['first_seen_after', 'first_seen_before', 'last_seen_after', 'last_seen_before'] as const;
 export const HIDDEN_STATUSES = ['REMOVED', 'DECOMMISSIONED'];
 export const DEFAULT_PAGE_SIZE = 50;

@@ -29,10 +29,13 @@ function row(id: number, overrides: Partial<AssetRow> = {}): AssetRow {
     category_name: null,
     criticality: 'high',
     data_classification: '',
-    monthly_cost: null,
+    aws_account_id: '123456789012',
+    owner_username: null,
+    tags: {},
     first_seen: null,
     last_seen: null,
     last_reviewed_at: null,
+    updated_at: '2025-01-01T00:00:00Z',
     ...overrides,
   };
 }

@@ -319,96 +319,101 @@ export interface components {
         ProtectionNeedEnum: "normal" | "high" | "very_high";
         AssetBrief: {
             id: number;
+            asset_id: string;
             name: string;
             asset_type: components["schemas"]["AssetTypeEnum"];
+            status: components["schemas"]["AssetStatusEnum"];
             service: string;
             resource_type: string;
             resource_id: string;
-            status: components["schemas"]["AssetStatusEnum"];
-            account: number | null;
-            account_name: string | null;
             region: string;
-            environment: string;
-            owner: number | null;
-            department: string;
+            account: number | null;
+            aws_account_id: string | null;
+            account_name: string | null;
+            environment: string | null;
             category: number | null;
             category_name: string | null;
+            owner: number | null;
+            owner_username: string | null;
+            owner_name: string;
+            owner_display: string;
+            department: string;
             criticality: string;
             data_classification: string;
-            monthly_cost: string | null;
+            tags: {
+                [key: string]: string;
+            };
             /** Format: date-time */
             first_seen: string | null;
             /** Format: date-time */
             last_seen: string | null;
             /** Format: date-time */
             last_reviewed_at: string | null;
-            readonly asset_id: string;
-            owner_name: string;
-            readonly owner_display: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         Asset: components["schemas"]["AssetBrief"] & {
+            uid: string | null;
             arn: string;
-            console_url: string | null;
-            description: string;
-            vendor: string;
-            url: string;
-            confidentiality: string;
-            integrity: string;
-            availability: string;
-            personal_data: boolean;
-            last_reviewed_by: number | null;
-            notes: string;
-            tags: {
-                [key: string]: string;
-            };
+            raw_state: string;
+            ip_addresses: string[];
+            dns_names: string[];
             attributes: {
                 [key: string]: unknown;
             };
             /** Format: date-time */
             removed_at: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            raw_state: string;
-            ip_addresses: string[];
-            dns_names: string[];
-            version: string;
+            confidentiality: string;
+            integrity: string;
+            availability: string;
+            personal_data: boolean;
             gdpr_relevant: boolean;
             backup_enabled: boolean;
             monitoring_enabled: boolean;
-            account_number: string | null;
-            last_reviewed_by_name: string | null;
+            vendor: string;
+            url: string;
+            version: string;
+            description: string;
+            notes: string;
+            last_reviewed_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            outgoing_count: number;
+            incoming_count: number;
+            console_url: string | null;
+            is_aws: boolean;
         };
         AssetRequest: {
             name: string;
-            asset_type?: components["schemas"]["AssetTypeEnum"];
+            asset_type?: string;
+            status?: string;
+            region?: string;
             service?: string;
             resource_type?: string;
-            environment?: string;
+            resource_id?: string;
             owner?: number | null;
+            owner_name?: string;
             department?: string;
-            category?: number | null;
             criticality?: string;
             data_classification?: string;
             confidentiality?: string;
             integrity?: string;
             availability?: string;
             personal_data?: boolean;
-            description?: string;
-            vendor?: string;
-            url?: string;
-            notes?: string;
-            tags?: {
-                [key: string]: string;
-            };
-            owner_name?: string;
-            version?: string;
             gdpr_relevant?: boolean;
             backup_enabled?: boolean;
             monitoring_enabled?: boolean;
-            account?: number | null;
-            region?: string;
+            vendor?: string;
+            url?: string;
+            version?: string;
+            description?: string;
+            notes?: string;
+            category?: number | null;
+            tags?: {
+                [key: string]: string;
+            };
+            ip_addresses?: string[];
+            dns_names?: string[];
         };
         PaginatedAssetBriefList: {
             count: number;
@@ -437,10 +442,15 @@ export interface components {
             id: number;
             source: number;
             source_name: string;
+            source_asset_id: string;
             target: number;
             target_name: string;
-            origin: string;
+            target_asset_id: string;
             relationship_type: string;
+            origin: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string | null;
         };
         RelationshipRequest: {
             source: number;
@@ -453,13 +463,16 @@ export interface components {
         };
         GraphNode: {
             id: number;
+            asset_id: string;
             name: string;
+            asset_type: string;
             service: string;
             resource_type: string;
             status: string;
             depth: number;
         };
         GraphEdge: {
+            id: number;
             source: number;
             target: number;
             relationship_type: string;
@@ -467,6 +480,7 @@ export interface components {
         AssetGraph: {
             nodes: components["schemas"]["GraphNode"][];
             edges: components["schemas"]["GraphEdge"][];
+            truncated: boolean;
         };
         BulkActionRequest: {
             ids?: number[];
@@ -491,7 +505,7 @@ export interface components {
             errors: components["schemas"]["ImportRowError"][];
         };
         FilterOptions: {
-            [key: string]: string[];
+            [key: string]: components["schemas"]["FilterOption"][];
         };
         Category: {
             id: number;
@@ -515,14 +529,17 @@ export interface components {
             id: number;
             name: string;
             query: string;
+            columns: string[];
             shared: boolean;
             owner: string;
+            is_owner: boolean;
             /** Format: date-time */
             created_at: string;
         };
         SavedViewRequest: {
             name: string;
-            query: string;
+            query?: string;
+            columns?: string[];
             shared?: boolean;
         };
         PaginatedSavedViewList: {
@@ -572,6 +589,10 @@ export interface components {
         DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
         /** @enum {string} */
         EnvironmentEnum: "production" | "staging" | "development" | "shared";
+        FilterOption: {
+            value: string;
+            label: string;
+        };
     };
     responses: never;
     parameters: never;

@@ -3,6 +3,7 @@ import {
   addTag,
   clearFilters,
   DATE_FILTERS,
+  FLAG_FILTERS,
   LIST_FILTERS,
   listValues,
   MISSING_OPTIONS,
@@ -14,7 +15,7 @@ import {
 } from '@/lib/assetFilters';
 import { normalizeOptions } from '@/lib/filterOptions';
 import { humanize } from '@/lib/format';
-import { CheckboxField, TextField } from '@/components/ui/FormField';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/FormField';
 import { ErrorState } from '@/components/ui/States';
 import { FilterGroup } from './FilterGroup';
 import { TagFilter } from './TagFilter';
@@ -29,7 +30,16 @@ const MISSING_LABELS: Record<string, string> = {
   owner: 'No owner',
   department: 'No department',
   category: 'No category',
-  review: 'Review overdue',
+  criticality: 'No criticality',
+  classification: 'No classification',
+  review: 'Review overdue (or never)',
+};
+
+const FLAG_LABELS: Record<string, string> = {
+  personal_data: 'Personal data',
+  gdpr_relevant: 'GDPR relevant',
+  backup_enabled: 'Backup enabled',
+  monitoring_enabled: 'Monitoring enabled',
 };
 
 interface FilterSidebarProps {
@@ -70,6 +80,25 @@ export function FilterSidebar({ params, onChange }: FilterSidebarProps) {
               label={MISSING_LABELS[what]}
               checked={missing.includes(what)}
               onChange={() => onChange(toggleMissing(params, what))}
+            />
+          ))}
+        </div>
+      </details>
+      <details className="border-bottom py-2" open={FLAG_FILTERS.some((name) => params.has(name))}>
+        <summary className="fw-semibold small">Flags</summary>
+        <div className="mt-2">
+          {FLAG_FILTERS.map((name) => (
+            <SelectField
+              key={name}
+              label={FLAG_LABELS[name]}
+              wrapperClassName="mb-2 small"
+              value={params.get(name) ?? ''}
+              onChange={(event) => onChange(setParam(params, name, event.target.value))}
+              options={[
+                { value: '', label: 'Any' },
+                { value: 'true', label: 'Yes' },
+                { value: 'false', label: 'No' },
+              ]}
             />
           ))}
         </div>

@@ -2,6 +2,9 @@ import { useId, useState, type FormEvent } from 'react';
 import type { FilterMode } from '@/lib/assetFilters';
 import { Icon } from '@/components/ui/Icon';
 
+// The API's tag filter has no `tag_exclude` twin yet; flip this when it does.
+const TAG_EXCLUDE_SUPPORTED = false;
+
 interface TagFilterProps {
   params: URLSearchParams;
   onAdd: (tag: string, mode: FilterMode) => void;
@@ -36,13 +39,17 @@ export function TagFilter({ params, onAdd, onRemove }: TagFilterProps) {
           Tag key or key:value
         </label>
         <div className="input-group input-group-sm">
-          <label htmlFor={modeId} className="visually-hidden">
-            Tag filter mode
-          </label>
-          <select id={modeId} className="form-select" style={{ maxWidth: '6.5rem' }} value={mode} onChange={(e) => setMode(e.target.value as FilterMode)}>
-            <option value="include">has</option>
-            <option value="exclude">has not</option>
-          </select>
+          {TAG_EXCLUDE_SUPPORTED && (
+            <>
+              <label htmlFor={modeId} className="visually-hidden">
+                Tag filter mode
+              </label>
+              <select id={modeId} className="form-select" style={{ maxWidth: '6.5rem' }} value={mode} onChange={(e) => setMode(e.target.value as FilterMode)}>
+                <option value="include">has</option>
+                <option value="exclude">has not</option>
+              </select>
+            </>
+          )}
           <input id={inputId} className="form-control" placeholder="env:prod" value={tag} onChange={(e) => setTag(e.target.value)} />
           <button type="submit" className="btn btn-outline-primary" aria-label="Add tag filter" disabled={!tag.trim()}>
             <Icon name="plus-lg" />

@@ -32,7 +32,7 @@ export const ASSET_COLUMNS: (Column<AssetRow> & { defaultVisible?: boolean })[] 
   { key: 'region', header: 'Region', sortField: 'region', defaultVisible: true, render: (row) => text(row.region) },
   { key: 'environment', header: 'Environment', sortField: 'environment', render: (row) => text(row.environment) },
   { key: 'status', header: 'Status', sortField: 'status', defaultVisible: true, render: (row) => <AssetStatusBadge status={row.status} /> },
-  { key: 'owner', header: 'Owner', sortField: 'owner_name', defaultVisible: true, render: (row) => text(ownerLabel(row)) },
+  { key: 'owner', header: 'Owner', sortField: 'owner', defaultVisible: true, render: (row) => text(ownerLabel(row)) },
   { key: 'department', header: 'Department', sortField: 'department', render: (row) => text(row.department) },
   { key: 'category', header: 'Category', sortField: 'category', render: (row) => text(row.category_name) },
   { key: 'criticality', header: 'Criticality', sortField: 'criticality', defaultVisible: true, render: (row) => <CriticalityBadge value={row.criticality} /> },
