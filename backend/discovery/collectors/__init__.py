@@ -9,4 +9,6 @@ MODULES = (
     "edge",
     "containers",
     "lambda_",
+    "databases",
+    "elasticache",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from discovery import registry
@@ -25,6 +26,32 @@ class BotoClients:
         if key not in self._cache:
             self._cache[key] = self.session.client(service, region_name=region)
         return self._cache[key]
+
+
+class StubbedClients(BotoClients):
+    """Real botocore clients with a Stubber each, for responses moto cannot produce. Never hits a network."""
+
+    def __init__(self):
+        super().__init__(boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION))
+        self.stubbers: dict[tuple[str, str], Stubber] = {}
+
+    def stub(self, service: str, region: str = REGION) -> Stubber:
+        key = (service, region)
+        if key not in self.stubbers:
+            self.stubbers[key] = Stubber(self.client(service, region))
+            self.stubbers[key].activate()
+        return self.stubbers[key]
+
+    def assert_all_used(self) -> None:
+        for stubber in self.stubbers.values():
+            stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def stubbed():
+    clients = StubbedClients()
+    yield clients
+    clients.assert_all_used()
 
 
 @pytest.fixture
