@@ -52,6 +52,7 @@ class DiscoveryJob(models.Model):
     removed = models.PositiveIntegerField(default=0)
     restored = models.PositiveIntegerField(default=0)
     throttle_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)  # all errors; `errors` keeps the first MAX_ERRORS
     errors = models.JSONField(default=list, blank=True)  # [{account_id, region, resource_type, error}]
     log = models.JSONField(default=list, blank=True)  # bounded list of lines
 
@@ -80,3 +81,58 @@ class DiscoveryJob(models.Model):
             return None
         end = self.finished_at or timezone.now()
         return round((end - self.started_at).total_seconds(), 1)
+
+
+class DiscoveryLock(models.Model):
+    """One row per account under discovery. The primary key on the account makes "one running job per
+    account" a database guarantee: a second job's INSERT fails, whatever the timing."""
+
+    account = models.OneToOneField(
+        "accounts.AWSAccount", primary_key=True, on_delete=models.CASCADE, related_name="discovery_lock"
+    )
+    job = models.ForeignKey(DiscoveryJob, on_delete=models.CASCADE, related_name="locks")
+    acquired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Account {self.account_id} locked by job {self.job_id}"
+
+
+class DiscoveryJobAccount(models.Model):
+    """One account's part of a job: the unit of fan-out (one Celery task), its progress and scopes."""
+
+    job = models.ForeignKey(DiscoveryJob, on_delete=models.CASCADE, related_name="account_runs")
+    account = models.ForeignKey(
+        "accounts.AWSAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    aws_account_id = models.CharField(max_length=12)
+    account_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    units_total = models.PositiveIntegerField(default=0)
+    units_done = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    throttle_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # Scopes worth showing (found something, throttled or failed):
+    # [{region, resource_type, status, found, created, updated, removed, restored, throttles, error, seconds}]
+    scopes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["job_id", "aws_account_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "aws_account_id"], name="uniq_job_account_run"),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_account_status_hb")]
+
+    def __str__(self) -> str:
+        return f"Job {self.job_id} account {self.aws_account_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

@@ -1,0 +1,259 @@
+"""Batched persistence: creates, diffs, removals, restores, people-owned fields, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assets.models import Asset, AssetChange, AssetStatus, Category, Criticality, Relationship
+from discovery.models import DiscoveryJob
+from discovery.persistence import AccountPersister, asset_uid
+from discovery.tests.factories import MGMT_ID, resource
+from discovery.types import GLOBAL_REGION, Reference
+
+pytestmark = pytest.mark.django_db
+
+
+def persist(account, resources, *, job=None, complete=True, rtype="ec2:instance", region="eu-west-1", dry_run=False):
+    persister = AccountPersister(account=account, job_id=job.pk if job else None, dry_run=dry_run)
+    writer = persister.scope(resource_type=rtype, region=region)
+    counts = writer.write(resources)
+    if complete:
+        counts.add(writer.complete())
+    persister.link_relationships()
+    return counts
+
+
+def test_first_run_creates_assets_with_discovered_fields_and_history(account):
+    job = DiscoveryJob.objects.create()
+    counts = persist(account, [resource("i-1", tags={"Env": "prod"}), resource("i-2")], job=job)
+    assert (counts.found, counts.created, counts.updated, counts.removed) == (2, 2, 0, 0)
+    asset = Asset.objects.get(resource_id="i-1")
+    assert asset.uid == asset_uid(f"arn:aws:ec2:eu-west-1:{MGMT_ID}:instance/i-1")
+    assert asset.account == account
+    assert (asset.region, asset.service, asset.resource_type, asset.status) == (
+        "eu-west-1",
+        "ec2",
+        "ec2:instance",
+        AssetStatus.ACTIVE,
+    )
+    assert asset.tags == {"Env": "prod"}
+    assert asset.first_seen == asset.last_seen
+    assert "env=prod" in asset.search_text and "i-1" in asset.search_text
+    change = AssetChange.objects.get(asset=asset)
+    assert (change.action, change.job) == ("created", job)
+
+
+def test_unchanged_rerun_writes_no_history_and_moves_last_seen(account):
+    persist(account, [resource("i-1"), resource("i-2")])
+    before = dict(Asset.objects.values_list("resource_id", "last_seen"))
+    updated_at = dict(Asset.objects.values_list("resource_id", "updated_at"))
+    counts = persist(account, [resource("i-1"), resource("i-2")])
+    assert (counts.found, counts.created, counts.updated, counts.removed) == (2, 0, 0, 0)
+    assert AssetChange.objects.count() == 2  # the two "created"
+    for rid, last_seen in Asset.objects.values_list("resource_id", "last_seen"):
+        assert last_seen > before[rid]
+    assert dict(Asset.objects.values_list("resource_id", "updated_at")) == updated_at
+
+
+def test_tag_change_records_an_update_with_the_diff(account):
+    persist(account, [resource("i-1", tags={"Env": "dev"})])
+    counts = persist(account, [resource("i-1", tags={"Env": "prod", "Team": "a"})])
+    assert counts.updated == 1
+    change = AssetChange.objects.get(action="updated")
+    assert change.changes == {"tags": [{"Env": "dev"}, {"Env": "prod", "Team": "a"}]}
+    assert Asset.objects.get().tags == {"Env": "prod", "Team": "a"}
+
+
+def test_values_are_compared_as_stored(account):
+    # Tuples and datetimes are stored as JSON lists and strings: an unchanged re-run is no update.
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    persist(account, [resource("i-1", attributes={"launched": when, "ports": (80, 443)})])
+    counts = persist(account, [resource("i-1", attributes={"launched": when, "ports": (80, 443)})])
+    assert counts.updated == 0
+    assert Asset.objects.get().attributes == {"launched": "2024-01-02 03:04:05+00:00", "ports": [80, 443]}
+
+
+def test_missing_resources_of_a_completed_scope_are_removed_then_restored(account):
+    persist(account, [resource("i-1"), resource("i-2"), resource("i-3")])
+    counts = persist(account, [resource("i-1")])
+    assert counts.removed == 2
+    removed = Asset.objects.filter(status=AssetStatus.REMOVED)
+    assert sorted(removed.values_list("resource_id", flat=True)) == ["i-2", "i-3"]
+    assert all(a.removed_at for a in removed)
+    assert AssetChange.objects.filter(action="removed").count() == 2
+    assert AssetChange.objects.get(action="removed", asset__resource_id="i-2").changes == {
+        "status": ["ACTIVE", "REMOVED"]
+    }
+    # Already removed: a further run records nothing new for them.
+    assert persist(account, [resource("i-1")]).removed == 0
+    counts = persist(account, [resource("i-1"), resource("i-2")])
+    assert counts.restored == 1
+    restored = Asset.objects.get(resource_id="i-2")
+    assert (restored.status, restored.removed_at) == (AssetStatus.ACTIVE, None)
+    change = AssetChange.objects.get(action="restored")
+    assert change.changes["status"] == ["REMOVED", "ACTIVE"]
+    assert Asset.objects.count() == 3  # never deleted, never duplicated
+
+
+def test_failed_scope_removes_nothing(account):
+    persist(account, [resource("i-1"), resource("i-2")])
+    counts = persist(account, [resource("i-1")], complete=False)
+    assert counts.removed == 0
+    assert not Asset.objects.filter(status=AssetStatus.REMOVED).exists()
+
+
+def test_other_scopes_are_untouched_by_removal(account):
+    persist(account, [resource("i-1")])
+    persist(account, [resource("i-9", region="us-east-1")], region="us-east-1")
+    persist(account, [resource("vol-1", rtype="ec2:volume")], rtype="ec2:volume")
+    persist(account, [])  # eu-west-1 instances: now empty
+    assert list(Asset.objects.filter(status=AssetStatus.REMOVED).values_list("resource_id", flat=True)) == ["i-1"]
+
+
+def test_people_owned_fields_survive_rediscovery(account, editor_user):
+    persist(account, [resource("i-1", tags={"a": "1"})])
+    category = Category.objects.create(name="Servers")
+    Asset.objects.filter(resource_id="i-1").update(
+        owner=editor_user,
+        owner_name="Team A",
+        department="Ops",
+        criticality=Criticality.HIGH,
+        notes="keep me",
+        category=category,
+        personal_data=True,
+    )
+    persist(account, [resource("i-1", tags={"a": "2"}, name="renamed")])
+    asset = Asset.objects.get()
+    assert (asset.name, asset.tags) == ("renamed", {"a": "2"})
+    assert (asset.owner, asset.owner_name, asset.department) == (editor_user, "Team A", "Ops")
+    assert (asset.criticality, asset.notes, asset.category, asset.personal_data) == (
+        Criticality.HIGH,
+        "keep me",
+        category,
+        True,
+    )
+
+
+def test_decommissioned_assets_keep_their_status(account):
+    persist(account, [resource("i-1")])
+    Asset.objects.update(status=AssetStatus.DECOMMISSIONED)
+    counts = persist(account, [resource("i-1", tags={"new": "tag"})])
+    assert counts.updated == 1
+    assert Asset.objects.get().status == AssetStatus.DECOMMISSIONED
+    assert persist(account, []).removed == 0
+    assert Asset.objects.get().status == AssetStatus.DECOMMISSIONED
+
+
+def test_status_change_is_an_update(account):
+    persist(account, [resource("i-1")])
+    persist(account, [resource("i-1", status="INACTIVE", raw_state="stopped")])
+    change = AssetChange.objects.get(action="updated")
+    assert change.changes == {"status": ["ACTIVE", "INACTIVE"], "raw_state": ["running", "stopped"]}
+
+
+def test_duplicates_in_a_scope_are_written_once(account):
+    counts = persist(account, [resource("i-1"), resource("i-1"), resource("i-2")])
+    assert (counts.found, counts.created) == (2, 2)
+    assert Asset.objects.count() == 2
+
+
+def test_long_values_are_truncated_to_the_columns(account):
+    persist(account, [resource("i-1", name="n" * 900, raw_state="s" * 100)])
+    asset = Asset.objects.get()
+    assert (len(asset.name), len(asset.raw_state)) == (512, 64)
+
+
+def test_global_scope_spans_the_regions_collectors_report(account):
+    bucket = resource("b1", rtype="s3:bucket", service="s3", region="eu-west-1", arn="arn:aws:s3:::b1")
+    persist(account, [bucket], rtype="s3:bucket", region=GLOBAL_REGION)
+    assert persist(account, [bucket], rtype="s3:bucket", region=GLOBAL_REGION).removed == 0
+    assert persist(account, [], rtype="s3:bucket", region=GLOBAL_REGION).removed == 1
+
+
+def test_resource_moving_scope_is_updated_not_duplicated(account):
+    persist(account, [resource("x", rtype="ec2:old", arn="arn:aws:ec2:eu-west-1:1:x")], rtype="ec2:old")
+    counts = persist(account, [resource("x", rtype="ec2:new", arn="arn:aws:ec2:eu-west-1:1:x")], rtype="ec2:new")
+    assert (counts.created, counts.updated) == (0, 1)
+    assert Asset.objects.get().resource_type == "ec2:new"
+
+
+def test_dry_run_counts_but_writes_nothing(account):
+    persist(account, [resource("i-1"), resource("i-2")])
+    counts = persist(account, [resource("i-1", tags={"x": "y"}), resource("i-3")], dry_run=True)
+    assert (counts.created, counts.updated, counts.removed) == (1, 1, 1)
+    assert Asset.objects.count() == 2
+    assert not Asset.objects.filter(status=AssetStatus.REMOVED).exists()
+    assert AssetChange.objects.count() == 2
+
+
+def _queries_for(account, n: int, *, prefix: str, tags: dict | None = None) -> int:
+    persister = AccountPersister(account=account)
+    writer = persister.scope(resource_type="ec2:instance", region="eu-west-1")
+    with CaptureQueriesContext(connection) as ctx:
+        writer.write([resource(f"{prefix}{i}", tags=tags) for i in range(n)])
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("tags", [None, {"changed": "yes"}], ids=["create", "update"])
+def test_a_batch_is_a_constant_number_of_queries(account, tags):
+    small = _queries_for(account, 5, prefix="a")
+    large = _queries_for(account, 300, prefix="b")
+    assert small == large
+    if tags:  # re-run both with a changed tag: updates instead of inserts
+        assert _queries_for(account, 5, prefix="a", tags=tags) == _queries_for(account, 300, prefix="b", tags=tags)
+    assert small <= 8
+
+
+def test_unchanged_batch_is_a_constant_number_of_queries(account):
+    for n in (5, 300):
+        persist(account, [resource(f"i{n}-{i}") for i in range(n)], complete=False)
+    counts = [_queries_for(account, n, prefix=f"i{n}-") for n in (5, 300)]
+    assert counts[0] == counts[1]
+
+
+def test_relationships_link_by_arn_and_by_type_and_id(account, editor_user):
+    vpc = resource("vpc-1", rtype="ec2:vpc")
+    subnet = resource(
+        "subnet-1", rtype="ec2:subnet", refs=[Reference("runs_in", target_type="ec2:vpc", target_id="vpc-1")]
+    )
+    role_arn = f"arn:aws:iam::{MGMT_ID}:role/app"
+    instance = resource(
+        "i-1",
+        refs=[
+            Reference("runs_in", target_type="ec2:subnet", target_id="subnet-1"),
+            Reference("depends_on", target_arn=role_arn),
+            Reference("depends_on", target_arn="arn:aws:iam::999:role/unknown"),  # not discovered: skipped
+        ],
+    )
+    role = resource("app", rtype="iam:role", service="iam", region=GLOBAL_REGION, arn=role_arn)
+    persister = AccountPersister(account=account)
+    # The instance comes before its targets: linking waits for all scopes.
+    for rtype, region, items in (
+        ("ec2:instance", "eu-west-1", [instance]),
+        ("ec2:subnet", "eu-west-1", [subnet]),
+        ("ec2:vpc", "eu-west-1", [vpc]),
+        ("iam:role", GLOBAL_REGION, [role]),
+    ):
+        persister.scope(resource_type=rtype, region=region).write(items)
+    assert persister.link_relationships() == (3, 0)
+    edges = {(r.source.resource_id, r.target.resource_id, r.relationship_type) for r in Relationship.objects.all()}
+    assert edges == {("subnet-1", "vpc-1", "runs_in"), ("i-1", "subnet-1", "runs_in"), ("i-1", "app", "depends_on")}
+    assert set(Relationship.objects.values_list("origin", flat=True)) == {"discovery"}
+
+    # A manual relationship from the instance, and the role reference disappears from discovery.
+    i1, vpc1 = Asset.objects.get(resource_id="i-1"), Asset.objects.get(resource_id="vpc-1")
+    Relationship.objects.create(source=i1, target=vpc1, relationship_type="depends_on", origin="manual")
+    instance.references = instance.references[:1]
+    persister = AccountPersister(account=account)
+    persister.scope(resource_type="ec2:instance", region="eu-west-1").write([instance])
+    assert persister.link_relationships() == (0, 1)
+    edges = {(r.source.resource_id, r.target.resource_id, r.origin) for r in Relationship.objects.all()}
+    assert edges == {
+        ("subnet-1", "vpc-1", "discovery"),  # its source was not re-discovered: untouched
+        ("i-1", "subnet-1", "discovery"),
+        ("i-1", "vpc-1", "manual"),
+    }
