@@ -42,6 +42,10 @@ class AWSAccount(models.Model):
     access_key_id = EncryptedTextField(blank=True)
     secret_access_key = EncryptedTextField(blank=True)
     organization_unit = models.CharField(max_length=200, blank=True)
+    # Set by Organizations enrolment: the account's state in the org (ACTIVE, SUSPENDED, ... or REMOVED
+    # when it left), so a sync only re-activates accounts that a sync deactivated.
+    org_status = models.CharField(max_length=32, blank=True)
+    org_synced_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField(blank=True)
     last_discovery_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import AccountViewSet, CostRecordViewSet
+
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("accounts", AccountViewSet, basename="account")
+router.register("costs", CostRecordViewSet, basename="cost")
 
 urlpatterns = router.urls
