@@ -1,7 +1,10 @@
 /** Select options built from the enum values generated out of the OpenAPI schema. */
 import {
   accountTypeEnumValues,
-  assetTypeEnumValues,
+  assetAssetTypeEnumValues,
+  assetBriefAssetTypeEnumValues,
+  assetChangeActionEnumValues,
+  eventEnumValues,
   criticalityEnumValues,
   dataClassificationEnumValues,
   discoveryIntervalEnumValues,
@@ -20,7 +23,7 @@ export interface Choice {
 const toChoices = (values: ReadonlyArray<string>): Choice[] =>
   values.filter(Boolean).map((value) => ({ value, label: humanize(value.toLowerCase()) }));
 
-export const ASSET_TYPE_CHOICES = toChoices(assetTypeEnumValues).map((c) => (c.value === 'aws' ? { ...c, label: 'AWS resource' } : c));
+export const ASSET_TYPE_CHOICES = toChoices(assetBriefAssetTypeEnumValues).map((c) => (c.value === 'aws' ? { ...c, label: 'AWS resource' } : c));
 const SEVERITY = ['critical', 'high', 'medium', 'low'];
 export const CRITICALITY_CHOICES = toChoices([...criticalityEnumValues].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b)));
 export const CLASSIFICATION_CHOICES = toChoices(dataClassificationEnumValues);
@@ -30,4 +33,6 @@ export const ACCOUNT_TYPE_CHOICES = toChoices(accountTypeEnumValues);
 export const DISCOVERY_INTERVAL_CHOICES = toChoices(discoveryIntervalEnumValues);
 export const JOB_STATUS_CHOICES = toChoices(jobStatusEnumValues);
 export const ROLE_CHOICES = toChoices(roleEnumValues);
-export const MANUAL_ASSET_TYPE_CHOICES = ASSET_TYPE_CHOICES.filter((c) => c.value !== 'aws');
+export const MANUAL_ASSET_TYPE_CHOICES = toChoices(assetAssetTypeEnumValues);
+export const CHANGE_ACTION_CHOICES = toChoices(assetChangeActionEnumValues);
+export const AUDIT_EVENT_CHOICES = toChoices(eventEnumValues);

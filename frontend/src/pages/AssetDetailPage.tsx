@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useAsset, useAssetAction } from '@/api/assets';
+import { useAsset, useAssetAction, type AssetStatus } from '@/api/assets';
 import { useAuth } from '@/contexts/AuthContext';
 import { AssetSections } from '@/components/assets/detail/AssetSectionsLayout';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -23,7 +23,8 @@ export default function AssetDetailPage() {
   return (
     <QueryBoundary query={asset}>
       {(data) => {
-        const retired = data.status === 'DECOMMISSIONED' || data.status === 'REMOVED';
+        const status = data.status as AssetStatus;
+        const retired = status === 'DECOMMISSIONED' || status === 'REMOVED';
         return (
           <>
             <nav aria-label="Breadcrumb">
@@ -40,7 +41,7 @@ export default function AssetDetailPage() {
               title={data.name || data.asset_id}
               subtitle={
                 <span className="d-flex gap-2 align-items-center">
-                  <span className="font-monospace">{data.asset_id}</span> <AssetStatusBadge status={data.status} />
+                  <span className="font-monospace">{data.asset_id}</span> <AssetStatusBadge status={status} />
                 </span>
               }
               actions={
@@ -49,7 +50,7 @@ export default function AssetDetailPage() {
                     <Link to={`/assets/${id}/edit`} className="btn btn-primary">
                       <Icon name="pencil" /> Edit
                     </Link>
-                    {data.status === 'DECOMMISSIONED' ? (
+                    {status === 'DECOMMISSIONED' ? (
                       <button type="button" className="btn btn-outline-success" onClick={() => setConfirm('restore')}>
                         <Icon name="arrow-counterclockwise" /> Restore
                       </button>

@@ -28,7 +28,7 @@ function row(id: number, overrides: Partial<AssetRow> = {}): AssetRow {
     category: null,
     category_name: null,
     criticality: 'high',
-    data_classification: '',
+    data_classification: 'internal',
     aws_account_id: '123456789012',
     owner_username: null,
     tags: {},

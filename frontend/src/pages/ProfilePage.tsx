@@ -24,7 +24,7 @@ export default function ProfilePage() {
                 <dt className="col-5">E-mail</dt>
                 <dd className="col-7">{user.email || '—'}</dd>
                 <dt className="col-5">Sign-in</dt>
-                <dd className="col-7">{user.auth_source === 'sso' ? 'Single sign-on' : 'Password'}</dd>
+                <dd className="col-7">{user.auth_source === 'oidc' ? 'Single sign-on' : 'Password'}</dd>
                 <dt className="col-5">Last login</dt>
                 <dd className="col-7">{formatDateTime(user.last_login)}</dd>
               </dl>
@@ -35,7 +35,7 @@ export default function ProfilePage() {
               <h2 id="profile-password" className="h5">
                 Change password
               </h2>
-              {user.auth_source === 'sso' ? (
+              {user.auth_source === 'oidc' ? (
                 <p className="text-body-secondary mb-0">Your password is managed by your single sign-on provider.</p>
               ) : (
                 <ChangePasswordForm />

@@ -4,6 +4,393 @@
  */
 
 export interface paths {
+    "/api/accounts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["accounts_list"];
+        put?: never;
+        post: operations["accounts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["accounts_retrieve"];
+        put: operations["accounts_update"];
+        post?: never;
+        delete: operations["accounts_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["accounts_partial_update"];
+        trace?: never;
+    };
+    "/api/accounts/{id}/discover/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accounts_discover_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/sync-org/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accounts_sync_org_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/test-connection/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["accounts_test_connection_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/regions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Region codes and display names (botocore's endpoint data for EC2). */
+        get: operations["accounts_regions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assets (brief rows, filtered, cheap count) */
+        get: operations["assets_list"];
+        put?: never;
+        /** Create a non-AWS asset */
+        post: operations["assets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Asset detail */
+        get: operations["assets_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an asset (AWS assets: people-owned fields only) */
+        patch: operations["assets_partial_update"];
+        trace?: never;
+    };
+    "/api/assets/{id}/decommission/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decommission (retire) an asset */
+        post: operations["assets_decommission_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/graph/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Neighbourhood graph (bounded) */
+        get: operations["assets_graph_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Change history (newest first) */
+        get: operations["assets_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/mark-reviewed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a review now, by the caller */
+        post: operations["assets_mark_reviewed_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/relationships/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relationships out of and into the asset */
+        get: operations["assets_relationships_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/restore/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a decommissioned asset */
+        post: operations["assets_restore_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk action */
+        post: operations["assets_bulk_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/filter-options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Distinct values for every list filter */
+        get: operations["assets_filter_options_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import non-AWS assets from CSV (all or nothing) */
+        post: operations["assets_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-events/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/config/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["auth_config_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/csrf/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["auth_csrf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description For views that accept anonymous POSTs (login, password reset): DRF's SessionAuthentication only
+         *     checks CSRF for already signed-in users, so a login form could otherwise be submitted cross-site
+         *     (login CSRF). Unsafe methods here always need the CSRF cookie and header.
+         */
+        post: operations["auth_login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me/": {
         parameters: {
             query?: never;
@@ -20,197 +407,364 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password/change/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_password_change_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/reset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description For views that accept anonymous POSTs (login, password reset): DRF's SessionAuthentication only
+         *     checks CSRF for already signed-in users, so a login form could otherwise be submitted cross-site
+         *     (login CSRF). Unsafe methods here always need the CSRF cookie and header.
+         */
+        post: operations["auth_password_reset_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/reset/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description For views that accept anonymous POSTs (login, password reset): DRF's SessionAuthentication only
+         *     checks CSRF for already signed-in users, so a login form could otherwise be submitted cross-site
+         *     (login CSRF). Unsafe methods here always need the CSRF cookie and header.
+         */
+        post: operations["auth_password_reset_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in user's own active tokens. DELETE revokes (the row stays for the audit trail). */
+        get: operations["auth_tokens_list"];
+        put?: never;
+        /** @description The signed-in user's own active tokens. DELETE revokes (the row stays for the audit trail). */
+        post: operations["auth_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description The signed-in user's own active tokens. DELETE revokes (the row stays for the audit trail). */
+        delete: operations["auth_tokens_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/categories/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["categories_list"];
+        put?: never;
+        post: operations["categories_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/categories/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["categories_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["categories_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["categories_partial_update"];
+        trace?: never;
+    };
+    "/api/costs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["costs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["costs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Totals (this month, last month, forecast), 12-month trend, top services and accounts. */
+        get: operations["costs_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relationships/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["relationships_list"];
+        put?: never;
+        post: operations["relationships_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relationships/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["relationships_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["relationships_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-views/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Own views and views others shared; only the owner changes or deletes a view. */
+        get: operations["saved_views_list"];
+        put?: never;
+        /** @description Own views and views others shared; only the owner changes or deletes a view. */
+        post: operations["saved_views_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-views/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Own views and views others shared; only the owner changes or deletes a view. */
+        get: operations["saved_views_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Own views and views others shared; only the owner changes or deletes a view. */
+        delete: operations["saved_views_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Own views and views others shared; only the owner changes or deletes a view. */
+        patch: operations["saved_views_partial_update"];
+        trace?: never;
+    };
+    "/api/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["settings_partial_update"];
+        trace?: never;
+    };
+    "/api/settings/test-email/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["settings_test_email_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/test-sso/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["settings_test_sso_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["users_list"];
+        put?: never;
+        post: operations["users_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["users_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["users_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["users_partial_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        RoleEnum: "admin" | "editor" | "viewer";
-        /** @enum {string} */
-        AuthSourceEnum: "local" | "sso";
-        Me: {
-            readonly id: number;
-            username: string;
-            email: string;
-            first_name: string;
-            last_name: string;
-            role: components["schemas"]["RoleEnum"];
-            role_pinned: boolean;
-            auth_source: components["schemas"]["AuthSourceEnum"];
-            is_active: boolean;
-            /** Format: date-time */
-            last_login: string | null;
-            /** Format: date-time */
-            date_joined: string;
-        };
-        LoginRequest: {
-            username: string;
-            password: string;
-        };
-        AuthConfig: {
-            sso_enabled: boolean;
-            sso_button_label: string;
-            sso_login_url: string;
-            session_timeout_minutes: number;
-        };
-        PasswordChangeRequest: {
-            old_password: string;
-            new_password: string;
-        };
-        PasswordResetRequest: {
-            email: string;
-        };
-        PasswordResetConfirmRequest: {
-            uid: string;
-            token: string;
-            new_password: string;
-        };
-        ApiToken: {
-            id: number;
-            name: string;
-            prefix: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            last_used_at: string | null;
-            /** Format: date-time */
-            expires_at: string | null;
-            readonly token?: string;
-        };
-        ApiTokenRequest: {
-            name: string;
-            /** Format: date-time */
-            expires_at?: string | null;
-        };
-        User: {
-            id: number;
-            username: string;
-            email: string;
-            first_name: string;
-            last_name: string;
-            role: components["schemas"]["RoleEnum"];
-            role_pinned: boolean;
-            is_active: boolean;
-            auth_source: components["schemas"]["AuthSourceEnum"];
-            /** Format: date-time */
-            last_login: string | null;
-            /** Format: date-time */
-            date_joined: string;
-        };
-        UserRequest: {
-            username: string;
-            email?: string;
-            first_name?: string;
-            last_name?: string;
-            role?: components["schemas"]["RoleEnum"];
-            role_pinned?: boolean;
-            is_active?: boolean;
-            password?: string;
-        };
-        PatchedUserRequest: {
-            username?: string;
-            email?: string;
-            first_name?: string;
-            last_name?: string;
-            role?: components["schemas"]["RoleEnum"];
-            role_pinned?: boolean;
-            is_active?: boolean;
-            password?: string;
-        };
-        PaginatedUserList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["User"][];
-        };
-        SiteSettings: {
-            oidc_enabled: boolean;
-            oidc_issuer_url: string;
-            oidc_client_id: string;
-            readonly oidc_client_secret_set: boolean;
-            oidc_scopes: string;
-            oidc_role_claim: string;
-            oidc_admin_values: string[];
-            oidc_editor_values: string[];
-            oidc_button_label: string;
-            session_timeout_minutes: number;
-            email_host: string;
-            email_port: number;
-            email_host_user: string;
-            readonly email_host_password_set: boolean;
-            email_use_tls: boolean;
-            email_from: string;
-            discovery_interval: components["schemas"]["DiscoveryIntervalEnum"];
-            email_use_ssl: boolean;
-        };
-        PatchedSiteSettingsRequest: {
-            oidc_enabled?: boolean;
-            oidc_issuer_url?: string;
-            oidc_client_id?: string;
-            oidc_client_secret?: string;
-            oidc_scopes?: string;
-            oidc_role_claim?: string;
-            oidc_admin_values?: string[];
-            oidc_editor_values?: string[];
-            oidc_button_label?: string;
-            session_timeout_minutes?: number;
-            email_host?: string;
-            email_port?: number;
-            email_host_user?: string;
-            email_host_password?: string;
-            email_use_tls?: boolean;
-            email_from?: string;
-            discovery_interval?: components["schemas"]["DiscoveryIntervalEnum"];
-            email_use_ssl?: boolean;
-        };
-        TestResult: {
-            ok: boolean;
-            message: string;
-        };
-        AuditEvent: {
-            id: number;
-            /** Format: date-time */
-            timestamp: string;
-            event: string;
-            success: boolean;
-            actor: number | null;
-            actor_username: string;
-            ip_address: string | null;
-            user_agent: string;
-            details: {
-                [key: string]: unknown;
-            };
-            target: string;
-        };
-        PaginatedAuditEventList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["AuditEvent"][];
-        };
-        /** @enum {string} */
-        AccountTypeEnum: "management" | "member";
         Account: {
-            id: number;
+            readonly id: number;
             account_id: string;
             name: string;
-            account_type: components["schemas"]["AccountTypeEnum"];
-            environment: components["schemas"]["EnvironmentEnum"];
-            role_name: string;
-            external_id: string;
-            regions: string[];
-            is_active: boolean;
-            management_account: number | null;
-            management_account_name: string | null;
+            account_type?: components["schemas"]["AccountTypeEnum"];
+            environment?: components["schemas"]["EnvironmentEnum"];
+            role_name?: string;
+            external_id?: string;
+            regions?: string[];
+            is_active?: boolean;
+            management_account?: number | null;
+            readonly management_account_name: string | null;
+            readonly organization_unit: string;
+            email?: string;
+            readonly org_status: string;
             /** Format: date-time */
-            last_discovery_at: string | null;
-            asset_count: number;
-            cost_this_month: string | null;
-            cost_last_month: string | null;
-            currency: string;
-            has_credentials: boolean;
-            organization_unit: string;
-            email: string;
+            readonly last_discovery_at: string | null;
+            /** @default 0 */
+            readonly asset_count: number;
+            /** Format: decimal */
+            readonly cost_this_month: string | null;
+            /** Format: decimal */
+            readonly cost_last_month: string | null;
+            /** Format: decimal */
+            readonly cost_forecast: string | null;
+            readonly currency: string;
+            readonly has_credentials: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         AccountRequest: {
             account_id: string;
@@ -221,31 +775,971 @@ export interface components {
             external_id?: string;
             regions?: string[];
             is_active?: boolean;
+            management_account?: number | null;
+            email?: string;
             access_key_id?: string;
             secret_access_key?: string;
+            /**
+             * @description true: remove the stored access keys.
+             * @default false
+             */
+            clear_credentials: boolean;
         };
-        PaginatedAccountList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["Account"][];
-        };
-        Region: {
-            code: string;
+        /**
+         * @description * `management` - Management
+         *     * `member` - Member
+         * @enum {string}
+         */
+        AccountTypeEnum: "management" | "member";
+        ApiToken: {
+            readonly id: number;
             name: string;
+            readonly prefix: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** @description The token itself: only in the answer to its creation. */
+            readonly token: string | null;
+        };
+        ApiTokenRequest: {
+            name: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+        };
+        /** @description Detail (read) and create/patch (write). Writable: MANUAL_FIELDS; AWS assets: people-owned only. */
+        Asset: {
+            readonly id: number;
+            /** @description Human id, e.g. AST-000123. */
+            readonly asset_id: string;
+            name: string;
+            /**
+             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             *
+             *     * `saas` - SaaS
+             *     * `self_hosted` - Self-hosted
+             *     * `on_premise` - On-premise
+             *     * `other` - Other
+             */
+            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            /**
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             *
+             *     * `ACTIVE` - ACTIVE
+             *     * `INACTIVE` - INACTIVE
+             *     * `UNKNOWN` - UNKNOWN
+             */
+            status?: components["schemas"]["AssetStatusEnum"];
+            service?: string;
+            resource_type?: string;
+            resource_id?: string;
+            region?: string;
+            readonly account: number | null;
+            readonly aws_account_id: string | null;
+            readonly account_name: string | null;
+            readonly environment: string | null;
+            category?: number | null;
+            readonly category_name: string | null;
+            owner?: number | null;
+            readonly owner_username: string | null;
+            /** @description Free-text owner (team, person). */
+            owner_name?: string;
+            readonly owner_display: string;
+            department?: string;
+            criticality?: components["schemas"]["CriticalityEnum"] | components["schemas"]["BlankEnum"];
+            data_classification?: components["schemas"]["DataClassificationEnum"] | components["schemas"]["BlankEnum"];
+            tags?: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            readonly first_seen: string | null;
+            /** Format: date-time */
+            readonly last_seen: string | null;
+            /** Format: date-time */
+            readonly last_reviewed_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description SHA-256 of the discovery identity (ARN, or account/region/type/id); empty for manual assets. */
+            readonly uid: string | null;
+            readonly arn: string;
+            readonly raw_state: string;
+            ip_addresses?: string[];
+            dns_names?: string[];
+            readonly attributes: unknown;
+            /** Format: date-time */
+            readonly removed_at: string | null;
+            confidentiality?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            integrity?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            availability?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            personal_data?: boolean;
+            gdpr_relevant?: boolean;
+            backup_enabled?: boolean;
+            monitoring_enabled?: boolean;
+            vendor?: string;
+            url?: string;
+            version?: string;
+            description?: string;
+            notes?: string;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly last_reviewed_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly outgoing_count: number;
+            readonly incoming_count: number;
+            /** Format: uri */
+            readonly console_url: string;
+            readonly is_aws: boolean;
+        };
+        /**
+         * @description * `saas` - SaaS
+         *     * `self_hosted` - Self-hosted
+         *     * `on_premise` - On-premise
+         *     * `other` - Other
+         * @enum {string}
+         */
+        AssetAssetTypeEnum: "saas" | "self_hosted" | "on_premise" | "other";
+        AssetBrief: {
+            readonly id: number;
+            /** @description Human id, e.g. AST-000123. */
+            readonly asset_id: string;
+            readonly name: string;
+            readonly asset_type: components["schemas"]["AssetBriefAssetTypeEnum"];
+            readonly status: components["schemas"]["AssetBriefStatusEnum"];
+            readonly service: string;
+            readonly resource_type: string;
+            readonly resource_id: string;
+            readonly region: string;
+            readonly account: number | null;
+            readonly aws_account_id: string | null;
+            readonly account_name: string | null;
+            readonly environment: string | null;
+            readonly category: number | null;
+            readonly category_name: string | null;
+            readonly owner: number | null;
+            readonly owner_username: string | null;
+            /** @description Free-text owner (team, person). */
+            readonly owner_name: string;
+            readonly owner_display: string;
+            readonly department: string;
+            readonly criticality: components["schemas"]["CriticalityEnum"];
+            readonly data_classification: components["schemas"]["DataClassificationEnum"];
+            readonly tags: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            readonly first_seen: string | null;
+            /** Format: date-time */
+            readonly last_seen: string | null;
+            /** Format: date-time */
+            readonly last_reviewed_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description * `aws` - AWS resource
+         *     * `saas` - SaaS
+         *     * `self_hosted` - Self-hosted
+         *     * `on_premise` - On-premise
+         *     * `other` - Other
+         * @enum {string}
+         */
+        AssetBriefAssetTypeEnum: "aws" | "saas" | "self_hosted" | "on_premise" | "other";
+        /**
+         * @description * `ACTIVE` - Active
+         *     * `INACTIVE` - Inactive
+         *     * `UNKNOWN` - Unknown
+         *     * `REMOVED` - Removed (gone from AWS)
+         *     * `DECOMMISSIONED` - Decommissioned
+         * @enum {string}
+         */
+        AssetBriefStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN" | "REMOVED" | "DECOMMISSIONED";
+        AssetChange: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly timestamp: string;
+            readonly action: components["schemas"]["AssetChangeActionEnum"];
+            /** @description {field: [old, new]} */
+            changes: {
+                [key: string]: unknown[] | null;
+            };
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly user: string | null;
+            readonly job: number | null;
+        };
+        /**
+         * @description * `created` - Created
+         *     * `updated` - Updated
+         *     * `removed` - Removed (gone from AWS)
+         *     * `restored` - Restored
+         *     * `decommissioned` - Decommissioned
+         *     * `reactivated` - Reactivated
+         *     * `reviewed` - Reviewed
+         *     * `relationship_added` - Relationship added
+         *     * `relationship_removed` - Relationship removed
+         * @enum {string}
+         */
+        AssetChangeActionEnum: "created" | "updated" | "removed" | "restored" | "decommissioned" | "reactivated" | "reviewed" | "relationship_added" | "relationship_removed";
+        AssetGraph: {
+            nodes: components["schemas"]["GraphNode"][];
+            edges: components["schemas"]["GraphEdge"][];
+            /** @description True when the node limit cut the neighbourhood short. */
+            truncated: boolean;
+        };
+        AssetRelationships: {
+            outgoing: components["schemas"]["Relationship"][];
+            incoming: components["schemas"]["Relationship"][];
+        };
+        /** @description Detail (read) and create/patch (write). Writable: MANUAL_FIELDS; AWS assets: people-owned only. */
+        AssetRequest: {
+            name: string;
+            /**
+             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             *
+             *     * `saas` - SaaS
+             *     * `self_hosted` - Self-hosted
+             *     * `on_premise` - On-premise
+             *     * `other` - Other
+             */
+            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            /**
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             *
+             *     * `ACTIVE` - ACTIVE
+             *     * `INACTIVE` - INACTIVE
+             *     * `UNKNOWN` - UNKNOWN
+             */
+            status?: components["schemas"]["AssetStatusEnum"];
+            service?: string;
+            resource_type?: string;
+            resource_id?: string;
+            region?: string;
+            category?: number | null;
+            owner?: number | null;
+            /** @description Free-text owner (team, person). */
+            owner_name?: string;
+            department?: string;
+            criticality?: components["schemas"]["CriticalityEnum"] | components["schemas"]["BlankEnum"];
+            data_classification?: components["schemas"]["DataClassificationEnum"] | components["schemas"]["BlankEnum"];
+            tags?: {
+                [key: string]: string;
+            };
+            ip_addresses?: string[];
+            dns_names?: string[];
+            confidentiality?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            integrity?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            availability?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            personal_data?: boolean;
+            gdpr_relevant?: boolean;
+            backup_enabled?: boolean;
+            monitoring_enabled?: boolean;
+            vendor?: string;
+            url?: string;
+            version?: string;
+            description?: string;
+            notes?: string;
+        };
+        /**
+         * @description * `ACTIVE` - ACTIVE
+         *     * `INACTIVE` - INACTIVE
+         *     * `UNKNOWN` - UNKNOWN
+         * @enum {string}
+         */
+        AssetStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN";
+        AuditEvent: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly timestamp: string;
+            readonly event: components["schemas"]["EventEnum"];
+            readonly success: boolean;
+            readonly actor: number | null;
+            readonly actor_username: string;
+            readonly target: string;
+            readonly ip_address: string | null;
+            readonly user_agent: string;
+            readonly details: unknown;
+        };
+        AuthConfig: {
+            sso_enabled: boolean;
+            sso_button_label: string;
+            sso_login_url: string;
+            session_timeout_minutes: number;
+        };
+        /**
+         * @description * `local` - Local
+         *     * `oidc` - Single sign-on
+         * @enum {string}
+         */
+        AuthSourceEnum: "local" | "oidc";
+        /** @enum {unknown} */
+        BlankEnum: "";
+        /**
+         * @description * `update` - update
+         *     * `decommission` - decommission
+         *     * `restore` - restore
+         *     * `mark_reviewed` - mark_reviewed
+         *     * `add_relationship` - add_relationship
+         *     * `remove_relationship` - remove_relationship
+         * @enum {string}
+         */
+        BulkActionActionEnum: "update" | "decommission" | "restore" | "mark_reviewed" | "add_relationship" | "remove_relationship";
+        BulkActionRequest: {
+            ids?: number[];
+            /** @description The asset list's query string. */
+            query?: string;
+            action: components["schemas"]["BulkActionActionEnum"];
+            /** @description update: people-owned fields to set; add/remove_relationship: {target, relationship_type, direction: outgoing|incoming}. */
+            fields?: {
+                [key: string]: unknown;
+            };
+        };
+        BulkActionResult: {
+            matched: number;
+            changed: number;
+        };
+        Category: {
+            readonly id: number;
+            name: string;
+            description?: string;
+            /** @description Hex colour, e.g. #0d6efd. */
+            color?: string;
+            readonly asset_count: number;
+        };
+        CategoryRequest: {
+            name: string;
+            description?: string;
+            /** @description Hex colour, e.g. #0d6efd. */
+            color?: string;
         };
         ConnectionTest: {
             ok: boolean;
             message: string;
             identity: {
-                [key: string]: unknown;
+                [key: string]: string;
             } | null;
+        };
+        CostAmount: {
+            key: string;
+            /** Format: decimal */
+            amount: string;
+        };
+        CostRecord: {
+            readonly id: number;
+            readonly account: number;
+            readonly account_id: string;
+            readonly account_name: string;
+            readonly payer_account: number | null;
+            /**
+             * Format: date
+             * @description First day of the month.
+             */
+            readonly month: string;
+            /** @default  */
+            readonly service: string;
+            /** @default actual */
+            readonly kind: components["schemas"]["KindEnum"];
+            /** Format: decimal */
+            readonly amount: string;
+            readonly currency: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        CostSummary: {
+            /** Format: decimal */
+            this_month: string;
+            /** Format: decimal */
+            last_month: string;
+            /** Format: decimal */
+            forecast: string | null;
+            currency: string;
+            by_month: components["schemas"]["CostAmount"][];
+            by_service: components["schemas"]["CostAmount"][];
+            by_account: components["schemas"]["CostAmount"][];
+        };
+        /**
+         * @description * `critical` - Critical
+         *     * `high` - High
+         *     * `medium` - Medium
+         *     * `low` - Low
+         * @enum {string}
+         */
+        CriticalityEnum: "critical" | "high" | "medium" | "low";
+        Csrf: {
+            csrfToken: string;
+        };
+        /**
+         * @description * `public` - Public
+         *     * `internal` - Internal
+         *     * `confidential` - Confidential
+         *     * `strictly_confidential` - Strictly confidential
+         * @enum {string}
+         */
+        DataClassificationEnum: "public" | "internal" | "confidential" | "strictly_confidential";
+        /**
+         * @description * `off` - Off
+         *     * `hourly` - Hourly
+         *     * `daily` - Daily
+         *     * `weekly` - Weekly
+         *     * `monthly` - Monthly
+         * @enum {string}
+         */
+        DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
+        /**
+         * @description * `production` - Production
+         *     * `staging` - Staging
+         *     * `development` - Development
+         *     * `shared` - Shared
+         * @enum {string}
+         */
+        EnvironmentEnum: "production" | "staging" | "development" | "shared";
+        /**
+         * @description * `login` - Login
+         *     * `login_failed` - Login failed
+         *     * `login_locked` - Login locked out
+         *     * `logout` - Logout
+         *     * `sso_login` - SSO login
+         *     * `sso_login_failed` - SSO login failed
+         *     * `password_changed` - Password changed
+         *     * `password_reset_requested` - Password reset requested
+         *     * `password_reset` - Password reset
+         *     * `role_changed` - Role changed
+         *     * `user_created` - User created
+         *     * `user_updated` - User updated
+         *     * `user_deleted` - User deleted
+         *     * `token_created` - API token created
+         *     * `token_revoked` - API token revoked
+         *     * `settings_changed` - Settings changed
+         *     * `account_changed` - AWS account changed
+         * @enum {string}
+         */
+        EventEnum: "login" | "login_failed" | "login_locked" | "logout" | "sso_login" | "sso_login_failed" | "password_changed" | "password_reset_requested" | "password_reset" | "role_changed" | "user_created" | "user_updated" | "user_deleted" | "token_created" | "token_revoked" | "settings_changed" | "account_changed";
+        FilterOption: {
+            value: string;
+            label: string;
+        };
+        FilterOptions: {
+            asset_type: components["schemas"]["FilterOption"][];
+            status: components["schemas"]["FilterOption"][];
+            criticality: components["schemas"]["FilterOption"][];
+            data_classification: components["schemas"]["FilterOption"][];
+            confidentiality: components["schemas"]["FilterOption"][];
+            integrity: components["schemas"]["FilterOption"][];
+            availability: components["schemas"]["FilterOption"][];
+            environment: components["schemas"]["FilterOption"][];
+            missing: components["schemas"]["FilterOption"][];
+            relationship_type: components["schemas"]["FilterOption"][];
+            service: components["schemas"]["FilterOption"][];
+            resource_type: components["schemas"]["FilterOption"][];
+            region: components["schemas"]["FilterOption"][];
+            department: components["schemas"]["FilterOption"][];
+            account: components["schemas"]["FilterOption"][];
+            category: components["schemas"]["FilterOption"][];
+            owner: components["schemas"]["FilterOption"][];
+        };
+        GraphEdge: {
+            id: number;
+            source: number;
+            target: number;
+            relationship_type: string;
+        };
+        GraphNode: {
+            id: number;
+            asset_id: string;
+            name: string;
+            asset_type: string;
+            service: string;
+            resource_type: string;
+            status: string;
+            /** @description Hops from the centre asset (0 = the asset itself). */
+            depth: number;
+        };
+        ImportRequest: {
+            /**
+             * Format: binary
+             * @description CSV, UTF-8, header row; see docs/API.md for the columns.
+             */
+            file: string;
+        };
+        ImportResult: {
+            created: number;
+            errors: components["schemas"]["ImportRowError"][];
+        };
+        ImportRowError: {
+            /** @description Line in the file (the header is line 1). */
+            row: number;
+            errors: {
+                [key: string]: string[];
+            };
+        };
+        /**
+         * @description * `actual` - Actual
+         *     * `forecast` - Forecast
+         * @enum {string}
+         */
+        KindEnum: "actual" | "forecast";
+        LoginRequest: {
+            username: string;
+            password: string;
+        };
+        Me: {
+            readonly id: number;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly username: string;
+            /**
+             * Email address
+             * Format: email
+             */
+            readonly email: string;
+            readonly first_name: string;
+            readonly last_name: string;
+            readonly role: components["schemas"]["RoleEnum"];
+            readonly role_pinned: boolean;
+            readonly auth_source: components["schemas"]["AuthSourceEnum"];
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            readonly is_active: boolean;
+            /** Format: date-time */
+            readonly last_login: string | null;
+            /** Format: date-time */
+            readonly date_joined: string;
+        };
+        OrgSyncRequestRequest: {
+            include_ous?: string[];
+            exclude_ous?: string[];
+            include_accounts?: string[];
+            exclude_accounts?: string[];
+            role_name?: string;
         };
         OrgSyncResult: {
             created: number;
             updated: number;
             skipped: number;
+            deactivated: number;
             accounts: components["schemas"]["Account"][];
+            deactivated_accounts: components["schemas"]["Account"][];
+        };
+        /**
+         * @description * `discovery` - Discovery
+         *     * `manual` - Manual
+         * @enum {string}
+         */
+        OriginEnum: "discovery" | "manual";
+        PaginatedAccountList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Account"][];
+        };
+        PaginatedAssetBriefList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssetBrief"][];
+            /** @description True when count is an estimate (more matches than ASSETS_EXACT_COUNT_LIMIT). */
+            count_is_estimate: boolean;
+        };
+        PaginatedAssetChangeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssetChange"][];
+        };
+        PaginatedAuditEventList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedCategoryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Category"][];
+        };
+        PaginatedCostRecordList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CostRecord"][];
+        };
+        PaginatedRelationshipList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Relationship"][];
+        };
+        PaginatedSavedViewList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SavedView"][];
+        };
+        PaginatedUserList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["User"][];
+        };
+        PasswordChangeRequest: {
+            old_password: string;
+            new_password: string;
+        };
+        PasswordResetConfirmRequest: {
+            uid: string;
+            token: string;
+            new_password: string;
+        };
+        PasswordResetRequest: {
+            /** Format: email */
+            email: string;
+        };
+        PatchedAccountRequest: {
+            account_id?: string;
+            name?: string;
+            account_type?: components["schemas"]["AccountTypeEnum"];
+            environment?: components["schemas"]["EnvironmentEnum"];
+            role_name?: string;
+            external_id?: string;
+            regions?: string[];
+            is_active?: boolean;
+            management_account?: number | null;
+            email?: string;
+            access_key_id?: string;
+            secret_access_key?: string;
+            /**
+             * @description true: remove the stored access keys.
+             * @default false
+             */
+            clear_credentials: boolean;
+        };
+        /** @description Detail (read) and create/patch (write). Writable: MANUAL_FIELDS; AWS assets: people-owned only. */
+        PatchedAssetRequest: {
+            name?: string;
+            /**
+             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             *
+             *     * `saas` - SaaS
+             *     * `self_hosted` - Self-hosted
+             *     * `on_premise` - On-premise
+             *     * `other` - Other
+             */
+            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            /**
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             *
+             *     * `ACTIVE` - ACTIVE
+             *     * `INACTIVE` - INACTIVE
+             *     * `UNKNOWN` - UNKNOWN
+             */
+            status?: components["schemas"]["AssetStatusEnum"];
+            service?: string;
+            resource_type?: string;
+            resource_id?: string;
+            region?: string;
+            category?: number | null;
+            owner?: number | null;
+            /** @description Free-text owner (team, person). */
+            owner_name?: string;
+            department?: string;
+            criticality?: components["schemas"]["CriticalityEnum"] | components["schemas"]["BlankEnum"];
+            data_classification?: components["schemas"]["DataClassificationEnum"] | components["schemas"]["BlankEnum"];
+            tags?: {
+                [key: string]: string;
+            };
+            ip_addresses?: string[];
+            dns_names?: string[];
+            confidentiality?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            integrity?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            availability?: components["schemas"]["ProtectionNeedEnum"] | components["schemas"]["BlankEnum"];
+            personal_data?: boolean;
+            gdpr_relevant?: boolean;
+            backup_enabled?: boolean;
+            monitoring_enabled?: boolean;
+            vendor?: string;
+            url?: string;
+            version?: string;
+            description?: string;
+            notes?: string;
+        };
+        PatchedCategoryRequest: {
+            name?: string;
+            description?: string;
+            /** @description Hex colour, e.g. #0d6efd. */
+            color?: string;
+        };
+        PatchedSavedViewRequest: {
+            name?: string;
+            /** @description The asset list's query string, without '?'. */
+            query?: string;
+            columns?: string[];
+            shared?: boolean;
+        };
+        PatchedSiteSettingsRequest: {
+            oidc_enabled?: boolean;
+            oidc_issuer_url?: string;
+            oidc_client_id?: string;
+            /** @description Write-only; '' clears it. */
+            oidc_client_secret?: string;
+            oidc_scopes?: string;
+            oidc_role_claim?: string;
+            oidc_admin_values?: string[];
+            oidc_editor_values?: string[];
+            oidc_button_label?: string;
+            /** Format: int64 */
+            session_timeout_minutes?: number;
+            discovery_interval?: components["schemas"]["DiscoveryIntervalEnum"];
+            email_host?: string;
+            /** Format: int64 */
+            email_port?: number;
+            email_host_user?: string;
+            /** @description Write-only; '' clears it. */
+            email_host_password?: string;
+            email_use_tls?: boolean;
+            email_use_ssl?: boolean;
+            email_from?: string;
+        };
+        PatchedUserRequest: {
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            username?: string;
+            /** Email address */
+            email?: string;
+            first_name?: string;
+            last_name?: string;
+            role?: components["schemas"]["RoleEnum"];
+            role_pinned?: boolean;
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            is_active?: boolean;
+            password?: string;
+        };
+        /**
+         * @description * `normal` - Normal
+         *     * `high` - High
+         *     * `very_high` - Very high
+         * @enum {string}
+         */
+        ProtectionNeedEnum: "normal" | "high" | "very_high";
+        Region: {
+            code: string;
+            name: string;
+        };
+        Relationship: {
+            readonly id: number;
+            source: number;
+            readonly source_name: string;
+            readonly source_asset_id: string;
+            target: number;
+            readonly target_name: string;
+            readonly target_asset_id: string;
+            relationship_type: components["schemas"]["RelationshipTypeEnum"];
+            readonly origin: components["schemas"]["OriginEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly created_by: string | null;
+        };
+        RelationshipRequest: {
+            source: number;
+            target: number;
+            relationship_type: components["schemas"]["RelationshipTypeEnum"];
+        };
+        /**
+         * @description * `depends_on` - Depends on
+         *     * `contains` - Contains
+         *     * `connects_to` - Connects to
+         *     * `managed_by` - Managed by
+         *     * `runs_in` - Runs in
+         * @enum {string}
+         */
+        RelationshipTypeEnum: "depends_on" | "contains" | "connects_to" | "managed_by" | "runs_in";
+        /**
+         * @description * `admin` - Admin
+         *     * `editor` - Editor
+         *     * `viewer` - Viewer
+         * @enum {string}
+         */
+        RoleEnum: "admin" | "editor" | "viewer";
+        SavedView: {
+            readonly id: number;
+            name: string;
+            /** @description The asset list's query string, without '?'. */
+            query?: string;
+            columns?: string[];
+            shared?: boolean;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly owner: string;
+            readonly is_owner: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SavedViewRequest: {
+            name: string;
+            /** @description The asset list's query string, without '?'. */
+            query?: string;
+            columns?: string[];
+            shared?: boolean;
+        };
+        SiteSettings: {
+            oidc_enabled?: boolean;
+            oidc_issuer_url?: string;
+            oidc_client_id?: string;
+            readonly oidc_client_secret_set: boolean;
+            oidc_scopes?: string;
+            oidc_role_claim?: string;
+            oidc_admin_values?: string[];
+            oidc_editor_values?: string[];
+            oidc_button_label?: string;
+            /** Format: int64 */
+            session_timeout_minutes?: number;
+            discovery_interval?: components["schemas"]["DiscoveryIntervalEnum"];
+            email_host?: string;
+            /** Format: int64 */
+            email_port?: number;
+            email_host_user?: string;
+            readonly email_host_password_set: boolean;
+            email_use_tls?: boolean;
+            email_use_ssl?: boolean;
+            email_from?: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        TestEmailRequest: {
+            /** Format: email */
+            to: string;
+        };
+        TestResult: {
+            ok: boolean;
+            message: string;
+        };
+        TestSsoRequest: {
+            /**
+             * Format: uri
+             * @description Defaults to the saved one.
+             */
+            oidc_issuer_url?: string;
+        };
+        User: {
+            readonly id: number;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            username: string;
+            /** Email address */
+            email?: string;
+            first_name?: string;
+            last_name?: string;
+            role?: components["schemas"]["RoleEnum"];
+            role_pinned?: boolean;
+            readonly auth_source: components["schemas"]["AuthSourceEnum"];
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            is_active?: boolean;
+            /** Format: date-time */
+            readonly last_login: string | null;
+            /** Format: date-time */
+            readonly date_joined: string;
+        };
+        UserRequest: {
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            username: string;
+            /** Email address */
+            email?: string;
+            first_name?: string;
+            last_name?: string;
+            role?: components["schemas"]["RoleEnum"];
+            role_pinned?: boolean;
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            is_active?: boolean;
+            password?: string;
         };
         /** @enum {string} */
         JobStatusEnum: "PENDING" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELLED";
@@ -298,255 +1792,11 @@ export interface components {
             scopes: components["schemas"]["JobScope"][];
             log: string[];
         };
-        DiscoveryJobCreateRequest: {
-            account?: number | null;
-        };
         PaginatedDiscoveryJobList: {
             count: number;
             next?: string | null;
             previous?: string | null;
             results: components["schemas"]["DiscoveryJob"][];
-        };
-        /** @enum {string} */
-        AssetStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN" | "REMOVED" | "DECOMMISSIONED";
-        /** @enum {string} */
-        AssetTypeEnum: "aws" | "saas" | "self_hosted" | "on_premise" | "other";
-        /** @enum {string} */
-        CriticalityEnum: "low" | "medium" | "high" | "critical";
-        /** @enum {string} */
-        DataClassificationEnum: "public" | "internal" | "confidential" | "strictly_confidential";
-        /** @enum {string} */
-        ProtectionNeedEnum: "normal" | "high" | "very_high";
-        AssetBrief: {
-            id: number;
-            asset_id: string;
-            name: string;
-            asset_type: components["schemas"]["AssetTypeEnum"];
-            status: components["schemas"]["AssetStatusEnum"];
-            service: string;
-            resource_type: string;
-            resource_id: string;
-            region: string;
-            account: number | null;
-            aws_account_id: string | null;
-            account_name: string | null;
-            environment: string | null;
-            category: number | null;
-            category_name: string | null;
-            owner: number | null;
-            owner_username: string | null;
-            owner_name: string;
-            owner_display: string;
-            department: string;
-            criticality: string;
-            data_classification: string;
-            tags: {
-                [key: string]: string;
-            };
-            /** Format: date-time */
-            first_seen: string | null;
-            /** Format: date-time */
-            last_seen: string | null;
-            /** Format: date-time */
-            last_reviewed_at: string | null;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        Asset: components["schemas"]["AssetBrief"] & {
-            uid: string | null;
-            arn: string;
-            raw_state: string;
-            ip_addresses: string[];
-            dns_names: string[];
-            attributes: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            removed_at: string | null;
-            confidentiality: string;
-            integrity: string;
-            availability: string;
-            personal_data: boolean;
-            gdpr_relevant: boolean;
-            backup_enabled: boolean;
-            monitoring_enabled: boolean;
-            vendor: string;
-            url: string;
-            version: string;
-            description: string;
-            notes: string;
-            last_reviewed_by: string | null;
-            /** Format: date-time */
-            created_at: string;
-            outgoing_count: number;
-            incoming_count: number;
-            console_url: string | null;
-            is_aws: boolean;
-        };
-        AssetRequest: {
-            name: string;
-            asset_type?: string;
-            status?: string;
-            region?: string;
-            service?: string;
-            resource_type?: string;
-            resource_id?: string;
-            owner?: number | null;
-            owner_name?: string;
-            department?: string;
-            criticality?: string;
-            data_classification?: string;
-            confidentiality?: string;
-            integrity?: string;
-            availability?: string;
-            personal_data?: boolean;
-            gdpr_relevant?: boolean;
-            backup_enabled?: boolean;
-            monitoring_enabled?: boolean;
-            vendor?: string;
-            url?: string;
-            version?: string;
-            description?: string;
-            notes?: string;
-            category?: number | null;
-            tags?: {
-                [key: string]: string;
-            };
-            ip_addresses?: string[];
-            dns_names?: string[];
-        };
-        PaginatedAssetBriefList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["AssetBrief"][];
-        };
-        AssetChange: {
-            id: number;
-            /** Format: date-time */
-            timestamp: string;
-            action: string;
-            changes: {
-                [key: string]: unknown[];
-            };
-            user: string | null;
-            job: number | null;
-        };
-        PaginatedAssetChangeList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["AssetChange"][];
-        };
-        Relationship: {
-            id: number;
-            source: number;
-            source_name: string;
-            source_asset_id: string;
-            target: number;
-            target_name: string;
-            target_asset_id: string;
-            relationship_type: string;
-            origin: string;
-            /** Format: date-time */
-            created_at: string;
-            created_by: string | null;
-        };
-        RelationshipRequest: {
-            source: number;
-            target: number;
-            relationship_type: string;
-        };
-        AssetRelationships: {
-            outgoing: components["schemas"]["Relationship"][];
-            incoming: components["schemas"]["Relationship"][];
-        };
-        GraphNode: {
-            id: number;
-            asset_id: string;
-            name: string;
-            asset_type: string;
-            service: string;
-            resource_type: string;
-            status: string;
-            depth: number;
-        };
-        GraphEdge: {
-            id: number;
-            source: number;
-            target: number;
-            relationship_type: string;
-        };
-        AssetGraph: {
-            nodes: components["schemas"]["GraphNode"][];
-            edges: components["schemas"]["GraphEdge"][];
-            truncated: boolean;
-        };
-        BulkActionRequest: {
-            ids?: number[];
-            query?: string;
-            action: string;
-            fields?: {
-                [key: string]: unknown;
-            };
-        };
-        BulkActionResult: {
-            matched: number;
-            changed: number;
-        };
-        ImportRowError: {
-            row: number;
-            errors: {
-                [key: string]: string[];
-            };
-        };
-        ImportResult: {
-            created: number;
-            errors: components["schemas"]["ImportRowError"][];
-        };
-        FilterOptions: {
-            [key: string]: components["schemas"]["FilterOption"][];
-        };
-        Category: {
-            id: number;
-            name: string;
-            description: string;
-            asset_count: number;
-            color: string;
-        };
-        CategoryRequest: {
-            name: string;
-            description?: string;
-            color?: string;
-        };
-        PaginatedCategoryList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["Category"][];
-        };
-        SavedView: {
-            id: number;
-            name: string;
-            query: string;
-            columns: string[];
-            shared: boolean;
-            owner: string;
-            is_owner: boolean;
-            /** Format: date-time */
-            created_at: string;
-        };
-        SavedViewRequest: {
-            name: string;
-            query?: string;
-            columns?: string[];
-            shared?: boolean;
-        };
-        PaginatedSavedViewList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["SavedView"][];
         };
         CountItem: {
             key: string;
@@ -585,14 +1835,6 @@ export interface components {
             recent_jobs: components["schemas"]["DiscoveryJob"][];
             compliance_gaps: components["schemas"]["ComplianceGap"][];
         };
-        /** @enum {string} */
-        DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
-        /** @enum {string} */
-        EnvironmentEnum: "production" | "staging" | "development" | "shared";
-        FilterOption: {
-            value: string;
-            label: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -602,6 +1844,782 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    accounts_list: {
+        parameters: {
+            query?: {
+                /** @description Multiple values may be separated by commas. */
+                account_id?: string[];
+                /**
+                 * @description * `management` - Management
+                 *     * `member` - Member
+                 */
+                account_type?: "management" | "member";
+                /**
+                 * @description * `production` - Production
+                 *     * `staging` - Staging
+                 *     * `development` - Development
+                 *     * `shared` - Shared
+                 */
+                environment?: ("development" | "production" | "shared" | "staging")[];
+                is_active?: boolean;
+                /** @description Multiple values may be separated by commas. */
+                management_account?: number[];
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                organization_unit?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Name, account id, e-mail or OU contains */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAccountList"];
+                };
+            };
+        };
+    };
+    accounts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountRequest"];
+                "multipart/form-data": components["schemas"]["AccountRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccountRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+        };
+    };
+    accounts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+        };
+    };
+    accounts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountRequest"];
+                "multipart/form-data": components["schemas"]["AccountRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccountRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+        };
+    };
+    accounts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    accounts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAccountRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAccountRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAccountRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+        };
+    };
+    accounts_discover_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    accounts_sync_org_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OrgSyncRequestRequest"];
+                "multipart/form-data": components["schemas"]["OrgSyncRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OrgSyncRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSyncResult"];
+                };
+            };
+        };
+    };
+    accounts_test_connection_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+        };
+    };
+    accounts_regions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"][];
+                };
+            };
+        };
+    };
+    assets_list: {
+        parameters: {
+            query?: {
+                account?: string;
+                account_exclude?: string;
+                asset_type?: string;
+                asset_type_exclude?: string;
+                availability?: string;
+                availability_exclude?: string;
+                backup_enabled?: boolean;
+                category?: string;
+                category_exclude?: string;
+                confidentiality?: string;
+                confidentiality_exclude?: string;
+                created_after?: string;
+                created_before?: string;
+                criticality?: string;
+                criticality_exclude?: string;
+                data_classification?: string;
+                data_classification_exclude?: string;
+                department?: string;
+                department_exclude?: string;
+                environment?: string;
+                environment_exclude?: string;
+                first_seen_after?: string;
+                first_seen_before?: string;
+                gdpr_relevant?: boolean;
+                id?: string;
+                /** @description Also show REMOVED and DECOMMISSIONED assets. */
+                include_removed?: boolean;
+                integrity?: string;
+                integrity_exclude?: string;
+                last_seen_after?: string;
+                last_seen_before?: string;
+                missing?: string;
+                monitoring_enabled?: boolean;
+                ordering?: string;
+                owner?: string;
+                owner_exclude?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                personal_data?: boolean;
+                /** @description Text search: name, AST id, resource id, ARN, IPs, DNS, tags. */
+                q?: string;
+                region?: string;
+                region_exclude?: string;
+                removed_after?: string;
+                removed_before?: string;
+                resource_type?: string;
+                resource_type_exclude?: string;
+                reviewed_after?: string;
+                reviewed_before?: string;
+                service?: string;
+                service_exclude?: string;
+                status?: string;
+                status_exclude?: string;
+                tag?: string[];
+                updated_after?: string;
+                updated_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssetBriefList"];
+                };
+            };
+        };
+    };
+    assets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetRequest"];
+                "multipart/form-data": components["schemas"]["AssetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssetRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssetRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAssetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAssetRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_decommission_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_graph_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Hops, 1..3 (default 1). */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGraph"];
+                };
+            };
+        };
+    };
+    assets_history_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssetChangeList"];
+                };
+            };
+        };
+    };
+    assets_mark_reviewed_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_relationships_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRelationships"];
+                };
+            };
+        };
+    };
+    assets_restore_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this asset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+        };
+    };
+    assets_bulk_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionRequest"];
+                "multipart/form-data": components["schemas"]["BulkActionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BulkActionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkActionResult"];
+                };
+            };
+        };
+    };
+    assets_filter_options_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilterOptions"];
+                };
+            };
+        };
+    };
+    assets_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+        };
+    };
+    audit_events_list: {
+        parameters: {
+            query?: {
+                actor?: number;
+                actor_username?: string;
+                /**
+                 * @description * `login` - Login
+                 *     * `login_failed` - Login failed
+                 *     * `login_locked` - Login locked out
+                 *     * `logout` - Logout
+                 *     * `sso_login` - SSO login
+                 *     * `sso_login_failed` - SSO login failed
+                 *     * `password_changed` - Password changed
+                 *     * `password_reset_requested` - Password reset requested
+                 *     * `password_reset` - Password reset
+                 *     * `role_changed` - Role changed
+                 *     * `user_created` - User created
+                 *     * `user_updated` - User updated
+                 *     * `user_deleted` - User deleted
+                 *     * `token_created` - API token created
+                 *     * `token_revoked` - API token revoked
+                 *     * `settings_changed` - Settings changed
+                 *     * `account_changed` - AWS account changed
+                 */
+                event?: ("account_changed" | "login" | "login_failed" | "login_locked" | "logout" | "password_changed" | "password_reset" | "password_reset_requested" | "role_changed" | "settings_changed" | "sso_login" | "sso_login_failed" | "token_created" | "token_revoked" | "user_created" | "user_deleted" | "user_updated")[];
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                success?: boolean;
+                target?: string;
+                timestamp_after?: string;
+                timestamp_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+        };
+    };
+    audit_events_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this audit event. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEvent"];
+                };
+            };
+        };
+    };
+    auth_config_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+        };
+    };
+    auth_csrf_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Csrf"];
+                };
+            };
+        };
+    };
+    auth_login_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+                "multipart/form-data": components["schemas"]["LoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    auth_logout_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     auth_me_retrieve: {
         parameters: {
             query?: never;
@@ -621,6 +2639,796 @@ export interface operations {
             };
         };
     };
+    auth_password_change_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+                "multipart/form-data": components["schemas"]["PasswordChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_password_reset_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+                "multipart/form-data": components["schemas"]["PasswordResetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_password_reset_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmRequest"];
+                "multipart/form-data": components["schemas"]["PasswordResetConfirmRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_tokens_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"][];
+                };
+            };
+        };
+    };
+    auth_tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenRequest"];
+                "multipart/form-data": components["schemas"]["ApiTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApiTokenRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+        };
+    };
+    auth_tokens_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    categories_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCategoryList"];
+                };
+            };
+        };
+    };
+    categories_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+                "multipart/form-data": components["schemas"]["CategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    categories_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this category. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    categories_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this category. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    categories_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this category. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCategoryRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    costs_list: {
+        parameters: {
+            query?: {
+                /** @description Multiple values may be separated by commas. */
+                account?: number[];
+                /** @description Multiple values may be separated by commas. */
+                account_id?: string[];
+                /**
+                 * @description * `actual` - Actual
+                 *     * `forecast` - Forecast
+                 */
+                kind?: "actual" | "forecast";
+                month?: string;
+                month_after?: string;
+                month_before?: string;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Multiple values may be separated by commas. */
+                payer_account?: number[];
+                /** @description Multiple values may be separated by commas. */
+                service?: string[];
+                /** @description true: only account totals; false: only services */
+                total?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCostRecordList"];
+                };
+            };
+        };
+    };
+    costs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this cost record. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostRecord"];
+                };
+            };
+        };
+    };
+    costs_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostSummary"];
+                };
+            };
+        };
+    };
+    relationships_list: {
+        parameters: {
+            query?: {
+                /** @description Either end is this asset id. */
+                asset?: number;
+                origin?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                relationship_type?: string;
+                source?: number;
+                target?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRelationshipList"];
+                };
+            };
+        };
+    };
+    relationships_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationshipRequest"];
+                "multipart/form-data": components["schemas"]["RelationshipRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RelationshipRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+        };
+    };
+    relationships_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this relationship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+        };
+    };
+    relationships_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this relationship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    saved_views_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSavedViewList"];
+                };
+            };
+        };
+    };
+    saved_views_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewRequest"];
+                "multipart/form-data": components["schemas"]["SavedViewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SavedViewRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+        };
+    };
+    saved_views_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this saved view. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+        };
+    };
+    saved_views_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this saved view. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    saved_views_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this saved view. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSavedViewRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSavedViewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSavedViewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+        };
+    };
+    settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteSettings"];
+                };
+            };
+        };
+    };
+    settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSiteSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSiteSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSiteSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteSettings"];
+                };
+            };
+        };
+    };
+    settings_test_email_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestEmailRequest"];
+                "multipart/form-data": components["schemas"]["TestEmailRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TestEmailRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+        };
+    };
+    settings_test_sso_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TestSsoRequest"];
+                "multipart/form-data": components["schemas"]["TestSsoRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TestSsoRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+        };
+    };
+    users_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `local` - Local
+                 *     * `oidc` - Single sign-on
+                 */
+                auth_source?: "local" | "oidc";
+                is_active?: boolean;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `admin` - Admin
+                 *     * `editor` - Editor
+                 *     * `viewer` - Viewer
+                 */
+                role?: ("admin" | "editor" | "viewer")[];
+                role_pinned?: boolean;
+                /** @description Username, e-mail or name contains */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUserList"];
+                };
+            };
+        };
+    };
+    users_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserRequest"];
+                "multipart/form-data": components["schemas"]["UserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UserRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    users_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this user. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    users_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this user. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    users_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this user. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUserRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -630,14 +3438,29 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const roleEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleEnum"]> = ["admin", "editor", "viewer"];
-export const authSourceEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthSourceEnum"]> = ["local", "sso"];
+export const pathsApiAccountsGetParametersQueryAccount_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/accounts/"]["get"]["parameters"]["query"]["account_type"]> = ["management", "member"];
+export const pathsApiAccountsGetParametersQueryEnvironmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/accounts/"]["get"]["parameters"]["query"]["environment"]> = ["development", "production", "shared", "staging"];
+export const pathsApiAuditEventsGetParametersQueryEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/audit-events/"]["get"]["parameters"]["query"]["event"]> = ["account_changed", "login", "login_failed", "login_locked", "logout", "password_changed", "password_reset", "password_reset_requested", "role_changed", "settings_changed", "sso_login", "sso_login_failed", "token_created", "token_revoked", "user_created", "user_deleted", "user_updated"];
+export const pathsApiCostsGetParametersQueryKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/costs/"]["get"]["parameters"]["query"]["kind"]> = ["actual", "forecast"];
+export const pathsApiUsersGetParametersQueryAuth_sourceValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["auth_source"]> = ["local", "oidc"];
+export const pathsApiUsersGetParametersQueryRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["role"]> = ["admin", "editor", "viewer"];
 export const accountTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AccountTypeEnum"]> = ["management", "member"];
-export const jobStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatusEnum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
-export const assetStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN", "REMOVED", "DECOMMISSIONED"];
-export const assetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetTypeEnum"]> = ["aws", "saas", "self_hosted", "on_premise", "other"];
-export const criticalityEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CriticalityEnum"]> = ["low", "medium", "high", "critical"];
+export const assetAssetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetAssetTypeEnum"]> = ["saas", "self_hosted", "on_premise", "other"];
+export const assetBriefAssetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetBriefAssetTypeEnum"]> = ["aws", "saas", "self_hosted", "on_premise", "other"];
+export const assetBriefStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetBriefStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN", "REMOVED", "DECOMMISSIONED"];
+export const assetChangeActionEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetChangeActionEnum"]> = ["created", "updated", "removed", "restored", "decommissioned", "reactivated", "reviewed", "relationship_added", "relationship_removed"];
+export const assetStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN"];
+export const authSourceEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthSourceEnum"]> = ["local", "oidc"];
+export const blankEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlankEnum"]> = [""];
+export const bulkActionActionEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkActionActionEnum"]> = ["update", "decommission", "restore", "mark_reviewed", "add_relationship", "remove_relationship"];
+export const criticalityEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CriticalityEnum"]> = ["critical", "high", "medium", "low"];
 export const dataClassificationEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DataClassificationEnum"]> = ["public", "internal", "confidential", "strictly_confidential"];
-export const protectionNeedEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProtectionNeedEnum"]> = ["normal", "high", "very_high"];
 export const discoveryIntervalEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryIntervalEnum"]> = ["off", "hourly", "daily", "weekly", "monthly"];
 export const environmentEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnvironmentEnum"]> = ["production", "staging", "development", "shared"];
+export const eventEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventEnum"]> = ["login", "login_failed", "login_locked", "logout", "sso_login", "sso_login_failed", "password_changed", "password_reset_requested", "password_reset", "role_changed", "user_created", "user_updated", "user_deleted", "token_created", "token_revoked", "settings_changed", "account_changed"];
+export const kindEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KindEnum"]> = ["actual", "forecast"];
+export const originEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OriginEnum"]> = ["discovery", "manual"];
+export const protectionNeedEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProtectionNeedEnum"]> = ["normal", "high", "very_high"];
+export const relationshipTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipTypeEnum"]> = ["depends_on", "contains", "connects_to", "managed_by", "runs_in"];
+export const roleEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleEnum"]> = ["admin", "editor", "viewer"];
+export const jobStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatusEnum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];

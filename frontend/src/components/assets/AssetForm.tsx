@@ -8,7 +8,9 @@ import { normalizeOptions } from '@/lib/filterOptions';
 import { splitErrors } from '@/lib/formErrors';
 import { rowsToTags, TagsEditor, tagsToRows, type TagRow } from './TagsEditor';
 
-type Values = Required<Omit<AssetInput, 'owner' | 'category' | 'tags' | 'ip_addresses' | 'dns_names'>> & {
+type Values = Required<Omit<AssetInput, 'owner' | 'category' | 'tags' | 'ip_addresses' | 'dns_names' | 'asset_type' | 'status'>> & {
+  asset_type: string;
+  status: string;
   owner: string;
   category: string;
   ip_addresses: string;
@@ -27,7 +29,7 @@ export const ASSET_FORM_FIELDS: readonly string[] = [...PEOPLE_FIELDS, ...MANUAL
 function initialValues(asset?: Asset): Values {
   return {
     name: asset?.name ?? '',
-    asset_type: asset?.asset_type === 'aws' ? 'aws' : (asset?.asset_type ?? 'saas'),
+    asset_type: asset?.asset_type ?? 'saas',
     status: asset?.status ?? 'ACTIVE',
     service: asset?.service ?? '',
     resource_type: asset?.resource_type ?? '',
@@ -84,8 +86,8 @@ export function toPayload(values: Values, tags: TagRow[], isAws: boolean): Parti
   return {
     ...people,
     name: values.name,
-    asset_type: values.asset_type,
-    status: values.status,
+    asset_type: values.asset_type as AssetInput['asset_type'],
+    status: values.status as AssetInput['status'],
     service: values.service,
     resource_type: values.resource_type,
     resource_id: values.resource_id,

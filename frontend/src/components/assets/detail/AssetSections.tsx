@@ -111,10 +111,10 @@ export function OwnershipSection({ asset, onMarkReviewed, reviewing }: Ownership
           { term: 'Confidentiality', value: human(asset.confidentiality) },
           { term: 'Integrity', value: human(asset.integrity) },
           { term: 'Availability', value: human(asset.availability) },
-          { term: 'Personal data', value: yesNo(asset.personal_data) },
-          { term: 'GDPR relevant', value: yesNo(asset.gdpr_relevant) },
-          { term: 'Backup enabled', value: yesNo(asset.backup_enabled) },
-          { term: 'Monitoring enabled', value: yesNo(asset.monitoring_enabled) },
+          { term: 'Personal data', value: yesNo(asset.personal_data ?? false) },
+          { term: 'GDPR relevant', value: yesNo(asset.gdpr_relevant ?? false) },
+          { term: 'Backup enabled', value: yesNo(asset.backup_enabled ?? false) },
+          { term: 'Monitoring enabled', value: yesNo(asset.monitoring_enabled ?? false) },
           {
             term: 'Last review',
             value: asset.last_reviewed_at ? (
@@ -180,8 +180,8 @@ export function NetworkSection({ asset }: { asset: Asset }) {
     <Section title="Network">
       <DefinitionList
         items={[
-          { term: 'IP addresses', value: list(asset.ip_addresses) },
-          { term: 'DNS names', value: list(asset.dns_names) },
+          { term: 'IP addresses', value: list(asset.ip_addresses ?? []) },
+          { term: 'DNS names', value: list(asset.dns_names ?? []) },
         ]}
       />
     </Section>

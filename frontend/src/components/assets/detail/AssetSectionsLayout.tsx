@@ -16,12 +16,12 @@ export function AssetSections({ asset, onMarkReviewed, reviewing }: AssetSection
         <GeneralSection asset={asset} />
         {asset.is_aws && <AwsSection asset={asset} />}
         <OwnershipSection asset={asset} onMarkReviewed={onMarkReviewed} reviewing={reviewing} />
-        <TagsSection tags={asset.tags} />
+        <TagsSection tags={asset.tags ?? {}} />
       </div>
       <div className="col-xl-6">
         <RelationshipsSection assetId={asset.id} />
-        {(asset.ip_addresses.length > 0 || asset.dns_names.length > 0 || asset.is_aws) && <NetworkSection asset={asset} />}
-        <AttributesSection attributes={asset.attributes} />
+        {((asset.ip_addresses ?? []).length > 0 || (asset.dns_names ?? []).length > 0 || asset.is_aws) && <NetworkSection asset={asset} />}
+        <AttributesSection attributes={(asset.attributes ?? {}) as Record<string, unknown>} />
         <HistoryTimeline assetId={asset.id} />
       </div>
     </div>

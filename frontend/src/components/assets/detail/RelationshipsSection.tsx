@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { useAssetRelationships, type AssetRow } from '@/api/assets';
+import { useAssetRelationships, type AssetRow, type RelationshipType } from '@/api/assets';
 import { useCreateRelationship, useDeleteRelationship, type Relationship } from '@/api/relationships';
 import { useAuth } from '@/contexts/AuthContext';
 import { FormAlert, SelectField } from '@/components/ui/FormField';
@@ -23,7 +23,7 @@ function AddRelationshipModal({ assetId, onClose }: { assetId: number; onClose: 
     event.preventDefault();
     if (!other) return;
     const [source, target] = direction === 'outgoing' ? [assetId, other.id] : [other.id, assetId];
-    create.mutate({ source, target, relationship_type: type }, { onSuccess: onClose });
+    create.mutate({ source, target, relationship_type: type as RelationshipType }, { onSuccess: onClose });
   }
 
   return (
