@@ -7,7 +7,7 @@
 // Headless login: the authorize step redirects to /interaction/<uid>. GET shows a tiny HTML form (for a
 // browser); POST /interaction/<uid>/login with form fields `username` and optional `claims` (a JSON
 // object) signs that user in. The claims are remembered per username and override the defaults
-// (sub, email, email_verified, name, preferred_username, groups), so a test decides what the provider
+// (email, email_verified, name, given_name, family_name, preferred_username, groups; `sub` is the username), so a test decides what the provider
 // asserts, e.g. {"groups": ["cloudtally-admins"], "email_verified": false}.
 //
 // Environment: PORT (default 0 = any free port), CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS (comma list),
@@ -30,7 +30,6 @@ const accounts = new Map(); // username -> claim overrides
 
 function claimsFor(username) {
   return {
-    sub: `sub-${username}`,
     email: `${username}@example.com`,
     email_verified: true,
     name: `${username} Example`,
@@ -39,6 +38,7 @@ function claimsFor(username) {
     preferred_username: username,
     groups: [],
     ...(accounts.get(username) || {}),
+    sub: username, // the provider's subject is the account id
   };
 }
 
