@@ -11,4 +11,8 @@ MODULES = (
     "lambda_",
     "databases",
     "elasticache",
+    "loadbalancing",
+    "messaging",
+    "security",
+    "platform",
 )

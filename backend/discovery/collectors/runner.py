@@ -182,8 +182,8 @@ def _normalised_state(spec: ResourceSpec, item: dict, ctx: Ctx) -> str:
 
 
 def _status(spec: ResourceSpec, raw_state: str) -> str:
-    if spec.state is None:
-        return "ACTIVE"
+    if spec.state is None or not raw_state:
+        return "ACTIVE"  # listed and no state reported: it exists and serves
     state = raw_state.lower()
     if state in spec.active_states:
         return "ACTIVE"

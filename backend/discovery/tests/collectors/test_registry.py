@@ -45,6 +45,18 @@ def test_registry_has_at_least_45_types_all_collectors():
     assert all(isinstance(c, Collector) for c in collectors)
     assert len({c.resource_type for c in collectors}) == len(collectors)
     assert all(re.fullmatch(r"[a-z0-9-]+:[a-z0-9-]+", c.resource_type) for c in collectors)
+    # "<boto3 client name>:<type>", as discovery.types documents
+    assert all(c.resource_type.split(":")[0] == c.service for c in collectors)
+    for required in ("s3:bucket", "iam:role", "ec2:instance", "elbv2:load-balancer", "kms:key", "logs:log-group"):
+        assert registry.get(required).resource_type == required
+    assert {c.resource_type for c in registry.global_collectors()} == {
+        "s3:bucket",
+        "cloudfront:distribution",
+        "route53:hosted-zone",
+        "iam:role",
+        "iam:user",
+        "iam:policy",
+    }
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.resource_type)
