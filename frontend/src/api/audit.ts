@@ -10,7 +10,10 @@ export interface AuditParams {
   page_size?: number;
   event?: string;
   actor?: string;
+  actor_username?: string;
   success?: string;
+  timestamp_after?: string;
+  timestamp_before?: string;
 }
 
 export const fetchAuditEvents = (params: AuditParams, signal?: AbortSignal) =>

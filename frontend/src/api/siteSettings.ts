@@ -15,7 +15,9 @@ export const updateSiteSettings = (patch: SiteSettingsPatch) =>
 export const sendTestEmail = (to: string) =>
   apiFetch<TestResult>('/api/settings/test-email/', { method: 'POST', body: { to } });
 
-export const testSso = () => apiFetch<TestResult>('/api/settings/test-sso/', { method: 'POST', body: {} });
+/** Tests the issuer's discovery document; `issuer` lets an admin test a URL before saving it. */
+export const testSso = (issuer?: string) =>
+  apiFetch<TestResult>('/api/settings/test-sso/', { method: 'POST', body: issuer ? { oidc_issuer_url: issuer } : {} });
 
 export const siteSettingsQueries = {
   all: () => ['site-settings'] as const,

@@ -11,6 +11,8 @@ export interface UserListParams {
   page?: number;
   page_size?: number;
   search?: string;
+  role?: string;
+  is_active?: string;
 }
 
 export const fetchUsers = (params: UserListParams, signal?: AbortSignal) =>
