@@ -56,6 +56,12 @@ class AWSAccountForm(forms.ModelForm):
             data[name] = "" if data.get("clear_credentials") else (value or self._stored[name])
         return data
 
+    def audit_fields(self) -> list[str]:
+        """Fields the admin really changed: a secret only when a new value was typed or it was cleared."""
+        cleared = self.cleaned_data.get("clear_credentials")
+        fields = [n for n in self.changed_data if n not in (*SECRET_FIELDS, "clear_credentials")]
+        return fields + [n for n in SECRET_FIELDS if cleared or (self.data.get(n) or "").strip()]
+
     def _post_clean(self):
         super()._post_clean()  # the instance now holds every submitted value: check the account rules
         for field, errors in account_errors(self.instance).items():
@@ -97,8 +103,8 @@ class AWSAccountAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = [name for name in form.changed_data if name != "clear_credentials"]
-        if set(changed) & set(services.CREDENTIAL_FIELDS) or form.cleaned_data.get("clear_credentials"):
+        changed = form.audit_fields()
+        if set(changed) & set(services.CREDENTIAL_FIELDS):
             aws.reset_credential_caches()
         action = "updated" if change else "created"
         services.account_audit(user=request.user, request=request, account=obj, action=action, fields=changed)

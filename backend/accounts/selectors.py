@@ -31,7 +31,7 @@ def _account_total(month: date, kind: str = CostKind.ACTUAL) -> Subquery:
 
 
 def _account_currency() -> Subquery:
-    rows = CostRecord.objects.filter(account=OuterRef("pk"), service="").order_by("-month")
+    rows = CostRecord.objects.filter(account=OuterRef("pk"), service="").order_by("-month", "kind")
     return Subquery(rows.values("currency")[:1])
 
 

@@ -160,8 +160,10 @@ class AccountViewSet(viewsets.ModelViewSet):
             return Response({"detail": detail, "job_id": job_id}, status=status.HTTP_409_CONFLICT)
         except discovery_services.BrokerUnavailable as exc:
             raise ServiceUnavailable(
-                "The task queue (broker) is unreachable, so discovery cannot start; check the worker and broker."
+                str(exc) or "The task queue (broker) is unreachable, so discovery cannot start."
             ) from exc
+        except discovery_services.DiscoveryError as exc:  # e.g. inactive account: bad input
+            raise ValidationError({"detail": [str(exc)]}) from exc
         return Response(_job_data(job), status=status.HTTP_202_ACCEPTED)
 
 
