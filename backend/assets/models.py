@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 ASSET_ID_PREFIX = "AST-"
@@ -173,6 +174,24 @@ class Asset(models.Model):
             models.Index(fields=["name"], name="asset_name"),
             models.Index(fields=["last_seen"], name="asset_last_seen"),
             models.Index(fields=["removed_at"], name="asset_removed_at"),
+            # Added for the list's filters and orderings (assets/filters.py); see docs/API.md "Assets".
+            models.Index(fields=["asset_type", "id"], name="asset_type_id"),
+            models.Index(fields=["data_classification", "id"], name="asset_class_id"),
+            models.Index(fields=["account", "id"], name="asset_account_id"),
+            models.Index(fields=["first_seen"], name="asset_first_seen"),
+            models.Index(fields=["created_at"], name="asset_created_at"),
+            models.Index(fields=["updated_at"], name="asset_updated_at"),
+            models.Index(fields=["last_reviewed_at"], name="asset_reviewed_at"),
+            models.Index(fields=["owner_name"], name="asset_owner_name"),
+            models.Index(fields=["department"], name="asset_department"),
+            # Mostly empty / mostly false on discovered assets: partial indexes stay tiny.
+            models.Index(fields=["confidentiality", "id"], name="asset_conf_id", condition=~Q(confidentiality="")),
+            models.Index(fields=["integrity", "id"], name="asset_integ_id", condition=~Q(integrity="")),
+            models.Index(fields=["availability", "id"], name="asset_avail_id", condition=~Q(availability="")),
+            models.Index(fields=["id"], name="asset_personal_data", condition=Q(personal_data=True)),
+            models.Index(fields=["id"], name="asset_gdpr", condition=Q(gdpr_relevant=True)),
+            models.Index(fields=["id"], name="asset_backup", condition=Q(backup_enabled=True)),
+            models.Index(fields=["id"], name="asset_monitoring", condition=Q(monitoring_enabled=True)),
         ]
 
     def __str__(self) -> str:
@@ -260,6 +279,7 @@ class SavedView(models.Model):
     query = models.TextField(blank=True, help_text="The asset list's query string, without '?'.")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
     shared = models.BooleanField(default=False)
+    columns = models.JSONField(default=list, blank=True, help_text="Column keys the list shows, in order.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

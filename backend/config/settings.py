@@ -251,7 +251,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {"ProtectionNeedEnum": "assets.models.ProtectionNeed"},
 }
+
+# Asset register: above this many matches the list reports an estimated count (count_is_estimate).
+ASSETS_EXACT_COUNT_LIMIT = env.int("ASSETS_EXACT_COUNT_LIMIT", default=10_000)
+# Seconds the dashboard and the list's filter options are cached (0 = no cache); asset edits drop it.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
 # Request body limits (hostile input): JSON/form bodies and uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

@@ -1,0 +1,79 @@
+"""Asset list pagination with a cheap count (exact when small, estimated when large)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from assets.selectors import count_capped
+
+
+class AssetPagination(PageNumberPagination):
+    """Page-number pages whose `count` never costs a full scan.
+
+    `count` is exact up to ASSETS_EXACT_COUNT_LIMIT matches; above that it is PostgreSQL's estimate
+    and `count_is_estimate` is true. `next` is decided by fetching one row more than the page, so it
+    is right even when the count is an estimate.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        page_size = self.get_page_size(request)
+        try:
+            self.page_number = int(request.query_params.get(self.page_query_param, 1))
+            if self.page_number < 1:
+                raise ValueError
+        except ValueError:
+            raise NotFound("Invalid page.")
+        offset = (self.page_number - 1) * page_size
+        rows = list(queryset[offset : offset + page_size + 1])
+        if not rows and self.page_number > 1:
+            raise NotFound("Invalid page: that page contains no results.")
+        self.has_next = len(rows) > page_size
+        rows = rows[:page_size]
+        if self.page_number == 1 and not self.has_next:
+            self.count, self.count_is_estimate = len(rows), False  # saves the count query
+        else:
+            self.count, self.count_is_estimate = count_capped(queryset)
+            self.count = max(self.count, offset + len(rows))
+        self.page_size_used = page_size
+        return rows
+
+    def _url(self, number: int | None) -> str | None:
+        if number is None:
+            return None
+        from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_paginated_response(self, data):
+        return Response(
+            OrderedDict(
+                [
+                    ("count", self.count),
+                    ("count_is_estimate", self.count_is_estimate),
+                    ("next", self._url(self.page_number + 1 if self.has_next else None)),
+                    ("previous", self._url(self.page_number - 1 if self.page_number > 1 else None)),
+                    ("results", data),
+                ]
+            )
+        )
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        base["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when count is an estimate (more matches than ASSETS_EXACT_COUNT_LIMIT).",
+        }
+        base["required"] = ["count", "count_is_estimate", "results"]
+        return base

@@ -1,0 +1,186 @@
+"""Non-trivial reads: list/detail querysets, cheap counts, filter options, relationships and graph."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import AWSAccount, Environment
+from assets.filters import MISSING_CHOICES
+from assets.models import (
+    Asset,
+    AssetStatus,
+    AssetType,
+    Category,
+    Criticality,
+    DataClassification,
+    ProtectionNeed,
+    Relationship,
+    RelationshipType,
+)
+from dashboard.cache import cached
+
+BRIEF_FIELDS = (
+    "id", "name", "asset_type", "status", "service", "resource_type", "resource_id", "region", "account_id",
+    "account__name", "account__account_id", "account__environment", "category_id", "category__name",
+    "owner_id", "owner__username", "owner_name", "department", "criticality", "data_classification",
+    "tags", "first_seen", "last_seen", "last_reviewed_at", "updated_at",
+)  # fmt: skip
+GRAPH_MAX_NODES = 200
+GRAPH_MAX_DEPTH = 3
+
+
+def asset_list_queryset() -> QuerySet:
+    # Only the columns the table shows: attributes/search_text can be kilobytes per row.
+    return Asset.objects.select_related("account", "category", "owner").only(*BRIEF_FIELDS)
+
+
+def _count_of(rel_field: str) -> Subquery:
+    sub = (
+        Relationship.objects.filter(**{rel_field: OuterRef("pk")})
+        .order_by()
+        .values(rel_field)
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub), 0)
+
+
+def asset_detail_queryset() -> QuerySet:
+    return Asset.objects.select_related("account", "category", "owner", "last_reviewed_by").annotate(
+        outgoing_count=_count_of("source"), incoming_count=_count_of("target")
+    )
+
+
+def count_capped(qs: QuerySet) -> tuple[int, bool]:
+    """(count, is_estimate): exact up to ASSETS_EXACT_COUNT_LIMIT, else the planner's estimate.
+
+    The capped count is `SELECT COUNT(*) FROM (... LIMIT cap+1)`: it stops reading at cap+1 rows,
+    so a filter matching 900,000 assets costs about as much as one matching 10,000.
+    """
+    cap = settings.ASSETS_EXACT_COUNT_LIMIT
+    capped = qs.order_by()[: cap + 1].count()
+    if capped <= cap:
+        return capped, False
+    estimate = _planner_estimate(qs)
+    return max(estimate or 0, cap + 1), True
+
+
+def _planner_estimate(qs: QuerySet) -> int | None:
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":
+        return qs.order_by().count()  # small deployments: exact is affordable
+    sql, params = qs.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _choices(choices) -> list[dict[str, str]]:
+    return [{"value": value, "label": str(label)} for value, label in choices]
+
+
+def _distinct(field: str) -> list[str]:
+    """Distinct non-empty values of an indexed text column.
+
+    On PostgreSQL a recursive "loose index scan" jumps from value to value through the btree, so it
+    reads one index entry per distinct value instead of every row.
+    """
+    table = Asset._meta.db_table
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        # `field` and `table` are our own identifiers (never request input).
+        sql = (
+            f"WITH RECURSIVE t(v) AS ((SELECT {field} FROM {table} WHERE {field} > '' ORDER BY {field} LIMIT 1) "  # noqa: S608
+            f"UNION ALL SELECT (SELECT {field} FROM {table} WHERE {field} > t.v ORDER BY {field} LIMIT 1) "
+            f"FROM t WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [row[0] for row in cursor.fetchall()]
+    return list(Asset.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct())
+
+
+def _compute_filter_options() -> dict[str, Any]:
+    accounts = AWSAccount.objects.order_by("name").values_list("id", "account_id", "name")
+    users = Asset.objects.filter(owner__isnull=False).order_by().values_list("owner_id", "owner__username").distinct()
+    owners = [{"value": str(pk), "label": name} for pk, name in sorted(users, key=lambda u: u[1])]
+    owners += [{"value": name, "label": name} for name in _distinct("owner_name")]
+    return {
+        "asset_type": _choices(AssetType.choices),
+        "status": _choices(AssetStatus.choices),
+        "criticality": _choices(Criticality.choices),
+        "data_classification": _choices(DataClassification.choices),
+        "confidentiality": _choices(ProtectionNeed.choices),
+        "integrity": _choices(ProtectionNeed.choices),
+        "availability": _choices(ProtectionNeed.choices),
+        "environment": _choices(Environment.choices),
+        "missing": _choices([(k, k) for k in MISSING_CHOICES]),
+        "relationship_type": _choices(RelationshipType.choices),
+        "service": [{"value": v, "label": v} for v in _distinct("service")],
+        "resource_type": [{"value": v, "label": v} for v in _distinct("resource_type")],
+        "region": [{"value": v, "label": v} for v in _distinct("region")],
+        "department": [{"value": v, "label": v} for v in _distinct("department")],
+        "account": [{"value": aws_id, "label": f"{name} ({aws_id})"} for _, aws_id, name in accounts],
+        "category": [{"value": str(pk), "label": name} for pk, name in Category.objects.values_list("id", "name")],
+        "owner": owners,
+    }
+
+
+def filter_options() -> dict[str, Any]:
+    return cached("asset-filter-options", _compute_filter_options)
+
+
+def asset_relationships(asset: Asset) -> dict[str, list[Relationship]]:
+    base = Relationship.objects.select_related("source", "target", "created_by").only(
+        "id", "relationship_type", "origin", "created_at", "created_by__username",
+        "source__id", "source__name", "source__status", "source__resource_type",
+        "target__id", "target__name", "target__status", "target__resource_type",
+    )  # fmt: skip
+    return {
+        "outgoing": list(base.filter(source=asset).order_by("relationship_type", "target_id")[:500]),
+        "incoming": list(base.filter(target=asset).order_by("relationship_type", "source_id")[:500]),
+    }
+
+
+def asset_graph(asset: Asset, depth: int) -> dict[str, list[dict[str, Any]]]:
+    """Neighbourhood up to `depth` hops (both directions), at most GRAPH_MAX_NODES nodes.
+
+    One query per hop for edges, one for the nodes: at most GRAPH_MAX_DEPTH + 1 queries.
+    """
+    depth = max(1, min(depth, GRAPH_MAX_DEPTH))
+    levels = {asset.pk: 0}
+    edges: dict[int, tuple[int, int, str]] = {}
+    frontier = {asset.pk}
+    truncated = False
+    for level in range(1, depth + 1):
+        if not frontier:
+            break
+        rows = Relationship.objects.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier)).values_list(
+            "id", "source_id", "target_id", "relationship_type"
+        )[: GRAPH_MAX_NODES * 5]
+        next_frontier = set()
+        for rid, src, dst, rtype in rows:
+            for node in (src, dst):
+                if node not in levels:
+                    if len(levels) >= GRAPH_MAX_NODES:
+                        truncated = True
+                        continue
+                    levels[node] = level
+                    next_frontier.add(node)
+            if src in levels and dst in levels:
+                edges[rid] = (src, dst, rtype)
+        frontier = next_frontier
+    nodes = Asset.objects.filter(pk__in=levels).values("id", "name", "asset_type", "service", "resource_type", "status")
+    return {
+        "nodes": [{**n, "asset_id": f"AST-{n['id']:06d}", "depth": levels[n["id"]]} for n in nodes],
+        "edges": [{"id": rid, "source": s, "target": t, "relationship_type": r} for rid, (s, t, r) in edges.items()],
+        "truncated": truncated,
+    }
