@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc files served from /static/, not a CDN (CSP, offline)
     "django_celery_beat",
     "mozilla_django_oidc",
     "django_prometheus",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.request_id.RequestIdMiddleware",
+    "config.probes.ProbeMiddleware",  # /healthz, /readyz, /metrics for probes that address the pod by IP
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +254,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {"ProtectionNeedEnum": "assets.models.ProtectionNeed"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Asset register: above this many matches the list reports an estimated count (count_is_estimate).
@@ -306,12 +311,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", *env.list("CSP_FORM_ACTION", default=[])],
         "base-uri": ["'self'"],
+        # Redoc (/api/redoc/) builds its search index in a Web Worker made from a blob: URL.
+        "worker-src": ["'self'", "blob:"],
     }
 }
 
 # Prometheus metrics at /metrics: only from these client addresses (or with METRICS_TOKEN as Bearer).
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Celery workers serve their own metrics (task counts/durations, config/celery_metrics.py) on this
+# port when it is not 0; keep it off public networks (Prometheus scrapes the pod directly).
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDR = env.str("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
 
 # --- Logging: JSON lines with the request id ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
