@@ -136,6 +136,7 @@ class APITokenAdmin(admin.ModelAdmin):
 class SiteSettingsForm(forms.ModelForm):
     """Secrets are password inputs that never render their value; left blank they keep the stored one."""
 
+    oidc_issuer_url = forms.URLField(required=False, assume_scheme="https")
     oidc_client_secret = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the current."
     )

@@ -82,9 +82,12 @@ def check_endpoint(endpoint: Endpoint) -> list[str]:
             problems.append(f"{where}: expected access, got {got}")
         elif expected != "allowed" and str(got) != expected:
             problems.append(f"{where}: expected {expected}, got {got}")
-        elif 400 <= got < 500 and response.get("Content-Type", "").startswith("application/json"):
-            if "detail" not in response.json():
-                problems.append(f"{where}: {got} without a 'detail' message")
+        elif (
+            400 <= got < 500
+            and response.get("Content-Type", "").startswith("application/json")
+            and "detail" not in response.json()
+        ):
+            problems.append(f"{where}: {got} without a 'detail' message")
     return problems
 
 

@@ -24,6 +24,12 @@ INSTALL_HINT = "npm ci --prefix backend/authentication/tests/oidc_provider"
 STARTUP_SECONDS = 30
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at full strength costs ~0.3 s per hash on a shared 2-core machine; these tests hash a lot.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def session_client(db):
     """An APIClient that signs in through a real session (cookies), as `user` from make_user."""
@@ -63,8 +69,9 @@ def oidc_provider():
         "CLIENT_SECRET": PROVIDER_CLIENT_SECRET,
         "REDIRECT_URIS": "http://testserver/oidc/callback/",
     }
-    stderr = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty provider cannot block on it
-    process = subprocess.Popen(  # noqa: S603 - fixed command
+    # A file, not a pipe: a chatty provider cannot block on it.
+    stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
+    process = subprocess.Popen(
         [_node(), "provider.mjs"], cwd=PROVIDER_DIR, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
     )
     try:

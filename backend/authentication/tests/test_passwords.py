@@ -50,7 +50,12 @@ def test_change_password_wrong_old_password(make_user, session_client):
 
 @pytest.mark.parametrize(
     ("new_password", "fragment"),
-    [("short1", "too short"), ("password123", "too common"), ("8364519027364", "entirely numeric"), ("vic@example.com", "too similar")],
+    [
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("8364519027364", "entirely numeric"),
+        ("vic@example.com", "too similar"),
+    ],
 )
 def test_change_password_runs_the_validators(make_user, session_client, new_password, fragment):
     client = session_client(make_user(Role.VIEWER, "vic"))

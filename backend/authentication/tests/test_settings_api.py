@@ -148,7 +148,7 @@ class _Handler:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
 
@@ -159,7 +159,12 @@ def smtp_server():
     handler, authenticator = _Handler(), _Authenticator()
     port = _free_port()
     controller = Controller(
-        handler, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False, auth_required=True
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_require_tls=False,
+        auth_required=True,
     )
     controller.start()
     try:
@@ -237,7 +242,9 @@ def test_test_sso_not_an_oidc_provider(api, oidc_provider):
     assert body["ok"] is False and "HTTP 404" in body["message"]
 
 
-@pytest.mark.parametrize("payload", [{}, {"oidc_issuer_url": "not-a-url"}, {"oidc_issuer_url": "http://idp.example.com"}])
+@pytest.mark.parametrize(
+    "payload", [{}, {"oidc_issuer_url": "not-a-url"}, {"oidc_issuer_url": "http://idp.example.com"}]
+)
 def test_test_sso_bad_input(api, payload):
     response = api.post("/api/settings/test-sso/", payload, format="json")
     assert response.status_code == 400 and "oidc_issuer_url" in response.json()["errors"]

@@ -38,7 +38,7 @@ def test_username_locked_after_limit_with_429_and_retry_after(make_user):
     locked = _login(client, "vic", "wrong")
     assert locked.status_code == 429
     assert locked["Retry-After"] == "600"
-    assert "Too many failed sign-in attempts. Try again in 10 minutes." == locked.json()["detail"]
+    assert locked.json()["detail"] == "Too many failed sign-in attempts. Try again in 10 minutes."
     # Even the right password is refused while locked: the password is not checked at all.
     again = _login(client, "vic", TEST_PASSWORD)
     assert again.status_code == 429 and 0 < int(again["Retry-After"]) <= 600
@@ -145,7 +145,7 @@ def test_failures_are_shared_across_processes_through_the_file_cache(make_user, 
     env["CLOUDTALLY_DATA_DIR"] = str(tmp_path / "data")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "cache").symlink_to(tmp_path, target_is_directory=True)
-    subprocess.run([sys.executable, "-c", script], cwd=BACKEND_DIR, env=env, check=True, timeout=120)  # noqa: S603
+    subprocess.run([sys.executable, "-c", script], cwd=BACKEND_DIR, env=env, check=True, timeout=120)
     make_user(Role.VIEWER, "vic")
     client = csrf_client()
     response = _login(client, "vic", "wrong", REMOTE_ADDR="192.0.2.10")

@@ -67,7 +67,12 @@ def test_cannot_see_or_revoke_someone_elses_token(make_user):
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({}, "name"), ({"name": ""}, "name"), ({"name": "x" * 101}, "name"), ({"name": "t", "expires_at": "soon"}, "expires_at")],
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"name": "t", "expires_at": "soon"}, "expires_at"),
+    ],
 )
 def test_create_bad_input(make_user, payload, field):
     response = _client(make_user(Role.VIEWER)).post("/api/auth/tokens/", payload, format="json")

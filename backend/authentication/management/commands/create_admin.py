@@ -41,12 +41,12 @@ class Command(BaseCommand):
             return
         try:
             if existing is None:
-                user_create(request=None, actor=None, password=password, username=username, email=email, role=Role.ADMIN)
+                user_create(
+                    request=None, actor=None, password=password, username=username, email=email, role=Role.ADMIN
+                )
                 self.stdout.write(self.style.SUCCESS(f"Created admin '{username}'."))
             else:
-                user_update(
-                    request=None, actor=None, user=existing, password=password, role=Role.ADMIN, is_active=True
-                )
+                user_update(request=None, actor=None, user=existing, password=password, role=Role.ADMIN, is_active=True)
                 self.stdout.write(self.style.SUCCESS(f"Reset the password of '{username}' (an active admin)."))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
