@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "assets",
     "exports",
     "dashboard",
+    "config",  # project-level management commands (backup, restore)
 ]
 
 MIDDLEWARE = [
