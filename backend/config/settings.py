@@ -219,6 +219,10 @@ DISCOVERY_MAX_ATTEMPTS = env.int("DISCOVERY_MAX_ATTEMPTS", default=8)
 DISCOVERY_CONNECT_TIMEOUT = env.float("DISCOVERY_CONNECT_TIMEOUT", default=5.0)
 DISCOVERY_READ_TIMEOUT = env.float("DISCOVERY_READ_TIMEOUT", default=30.0)
 DISCOVERY_TIME_LIMIT = env.int("DISCOVERY_TIME_LIMIT", default=30 * 60)
+# A job (or one account's part of it) with no heartbeat for this long is marked FAILED by the reaper.
+DISCOVERY_STALE_AFTER = env.int("DISCOVERY_STALE_AFTER", default=15 * 60)
+# Discovered resources persisted per bulk statement.
+DISCOVERY_BATCH_SIZE = env.int("DISCOVERY_BATCH_SIZE", default=1000)
 COST_TIME_LIMIT = env.int("COST_TIME_LIMIT", default=5 * 60)
 
 # --- REST framework -------------------------------------------------------------------------------
