@@ -84,6 +84,12 @@ def _boto3_session(credentials: Credentials | None, region: str | None = None) -
     return session
 
 
+def credentials_session(credentials: Credentials | None, region: str | None = None) -> boto3.Session:
+    """A new boto3 Session around ready-made credentials (e.g. one resolved `account_credentials()`
+    object shared by a pool's threads, each with its own session)."""
+    return _boto3_session(credentials, region)
+
+
 def default_credentials() -> Credentials | None:
     """The process's standard credential chain (env, shared config, web identity, instance profile)."""
     global _default_credentials

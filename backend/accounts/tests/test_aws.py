@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -100,6 +101,24 @@ def test_parallel_sessions_share_one_assume_role_call(stubbed_sts, mgmt_account)
     stubbed_sts.add_response("assume_role", _assume_role_response("ASIAONCE00000000"))  # a second call would fail
     keys = {aws.account_session(member).get_credentials().get_frozen_credentials().access_key for _ in range(5)}
     assert keys == {"ASIAONCE00000000"}
+
+
+def test_threads_wait_for_the_one_assume_role_call(stubbed_sts, mgmt_account):
+    member = _member(mgmt_account, "210987654321")
+    stubbed_sts.add_response("assume_role", _assume_role_response("ASIATHREADS00000"))
+
+    def key(_):
+        return aws.account_session(member).get_credentials().get_frozen_credentials().access_key
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(key, range(16))) == {"ASIATHREADS00000"}
+
+
+def test_credentials_session_wraps_shared_credentials(moto_aws, mgmt_account):
+    credentials = aws.account_credentials(mgmt_account)
+    first, second = aws.credentials_session(credentials), aws.credentials_session(credentials, "eu-west-1")
+    assert first is not second and second.region_name == "eu-west-1"
+    assert first.get_credentials() is second.get_credentials() is credentials
 
 
 def test_cached_credentials_close_to_expiry_are_fetched_again(stubbed_sts, mgmt_account):
