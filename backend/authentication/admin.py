@@ -9,7 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from authentication import services
+from authentication import services, throttling
 from authentication.models import APIToken, AuditEvent, Role, SiteSettings, User
 from authentication.services.login import check_lockout, record_failed_login
 from authentication.services.site_settings import SECRET_FIELDS, site_settings_saved, site_settings_validate
@@ -23,7 +23,7 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         try:
             check_lockout(request=self.request, username=username)
-            return super().clean()
+            cleaned = super().clean()
         except services.LoginLocked as exc:
             raise ValidationError(str(exc), code="locked") from exc
         except ValidationError as exc:
@@ -33,6 +33,14 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
                 except services.LoginLocked as locked:
                     raise ValidationError(str(locked), code="locked") from locked
             raise
+        throttling.clear_failures(username=username)
+        services.audit_record(
+            event=AuditEvent.Event.LOGIN,
+            request=self.request,
+            actor=self.get_user(),
+            details={"method": "django-admin"},
+        )
+        return cleaned
 
 
 admin.site.login_form = ThrottledAdminAuthenticationForm

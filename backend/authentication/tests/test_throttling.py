@@ -118,6 +118,14 @@ def test_django_admin_login_is_throttled_and_audited_too(make_user, client):
     assert AuditEvent.objects.filter(event=AuditEvent.Event.LOGIN_LOCKED).count() == 1
 
 
+def test_django_admin_login_success_is_audited(make_user, client):
+    make_user(Role.ADMIN, "ada")
+    response = client.post("/admin/login/?next=/admin/", {"username": "ada", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(event=AuditEvent.Event.LOGIN)
+    assert event.actor.username == "ada" and event.details == {"method": "django-admin"}
+
+
 _OTHER_PROCESS = """
 import django
 django.setup()
