@@ -64,7 +64,12 @@ def search_text_for(asset: Asset) -> str:
 
 
 def invalidate_caches() -> None:
-    """Dashboard and filter options are cached briefly; a committed write makes them stale at once."""
+    """Dashboard and filter options are cached briefly; a write makes them stale at once.
+
+    Bumped now and again after commit: a reader that recomputed between the two (still seeing the
+    old rows) cannot leave its figures cached under the final version.
+    """
     from dashboard.cache import bump_version
 
+    bump_version()
     transaction.on_commit(bump_version)

@@ -1,6 +1,5 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+from dashboard.api.views import DashboardView
 
-urlpatterns = router.urls
+urlpatterns = [path("dashboard/", DashboardView.as_view(), name="dashboard")]

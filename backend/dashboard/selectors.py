@@ -1,0 +1,241 @@
+"""Dashboard figures in a constant number of queries, cached briefly (dashboard/cache.py).
+
+All asset breakdowns and totals come from ONE aggregate query: on PostgreSQL a GROUPING SETS scan
+(the table is read once for every breakdown), elsewhere a UNION ALL of GROUP BYs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts import selectors as cost_selectors
+from accounts.models import AWSAccount, CostKind, CostRecord
+from assets.filters import REVIEW_MAX_AGE
+from assets.models import HIDDEN_STATUSES, Asset, AssetStatus, AssetType, Category, Criticality, DataClassification
+from dashboard.cache import cached
+from discovery.models import DiscoveryJob
+
+# Breakdown name -> (column, list filter parameter)
+DIMENSIONS = {
+    "service": ("service", "service"),
+    "asset_type": ("asset_type", "asset_type"),
+    "account": ("account_id", "account"),
+    "region": ("region", "region"),
+    "status": ("status", "status"),
+    "criticality": ("criticality", "criticality"),
+    "data_classification": ("data_classification", "data_classification"),
+    "category": ("category_id", "category"),
+}
+CONFIDENTIAL = (DataClassification.CONFIDENTIAL, DataClassification.STRICTLY_CONFIDENTIAL)
+GAPS = (
+    ("no_owner", "Assets without an owner", "missing=owner"),
+    ("not_reviewed", "Not reviewed in the last 12 months", "missing=review"),
+    (
+        "confidential_without_backup",
+        "Confidential data without backup",
+        "data_classification=confidential,strictly_confidential&backup_enabled=false",
+    ),
+    ("unclassified", "No data classification", "missing=classification"),
+)
+# Drill-down query for the "(none)" bucket of a breakdown.
+MISSING_QUERY = {
+    "account": "asset_type_exclude=aws",
+    "category": "missing=category",
+    "criticality": "missing=criticality",
+    "data_classification": "missing=classification",
+}
+MEASURES = ("visible", "total", "critical", "removed_30d", "no_owner", "not_reviewed", "confidential_without_backup",
+            "unclassified")  # fmt: skip
+
+
+def _measures_sql() -> tuple[str, list[Any]]:
+    now = timezone.now()
+    hidden = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
+    confidential = ", ".join(f"'{c}'" for c in CONFIDENTIAL)
+    visible = f"status NOT IN ({hidden})"
+    sql = (
+        f"SUM(CASE WHEN {visible} THEN 1 ELSE 0 END), COUNT(*), "
+        f"SUM(CASE WHEN {visible} AND criticality = '{Criticality.CRITICAL}' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN status = '{AssetStatus.REMOVED}' AND removed_at >= %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {visible} AND owner_id IS NULL AND owner_name = '' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {visible} AND (last_reviewed_at IS NULL OR last_reviewed_at < %s) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {visible} AND data_classification IN ({confidential}) AND NOT backup_enabled "
+        f"THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {visible} AND data_classification = '' THEN 1 ELSE 0 END)"
+    )
+    return sql, [now - timedelta(days=30), now - REVIEW_MAX_AGE]
+
+
+def _asset_aggregates() -> list[tuple]:
+    """Rows of (dimension or None for the totals, key, *MEASURES); one query."""
+    table = Asset._meta.db_table
+    measures, params = _measures_sql()
+    columns = [col for col, _ in DIMENSIONS.values()]
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"({c})" for c in columns)
+        keys = ", ".join(columns)
+        sql = f"SELECT GROUPING({keys}), {keys}, {measures} FROM {table} GROUP BY GROUPING SETS ({sets}, ())"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        out = []
+        width = len(columns)
+        for row in rows:
+            mask, keys_row, values = row[0], row[1 : 1 + width], row[1 + width :]
+            grouped = [i for i in range(width) if not mask & (1 << (width - 1 - i))]
+            name = list(DIMENSIONS)[grouped[0]] if grouped else None
+            out.append((name, keys_row[grouped[0]] if grouped else None, *values))
+        return out
+    # Identifiers and literals are ours (model meta, enum values); dates are bound parameters.
+    template = "SELECT '{name}', {col}, {measures} FROM {table} GROUP BY {col}"
+    branches = [template.format(name=n, col=c, measures=measures, table=table) for n, (c, _) in DIMENSIONS.items()]
+    branches.append(f"SELECT NULL, NULL, {measures} FROM {table}")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params * len(branches))
+        return cursor.fetchall()
+
+
+def _labels() -> dict[str, dict]:
+    accounts = {pk: (aws_id, f"{name} ({aws_id})") for pk, aws_id, name in
+                AWSAccount.objects.values_list("id", "account_id", "name")}  # fmt: skip
+    return {
+        "account": accounts,
+        "category": {pk: (str(pk), name) for pk, name in Category.objects.values_list("id", "name")},
+        "asset_type": {v: (v, str(label)) for v, label in AssetType.choices},
+        "status": {v: (v, str(label)) for v, label in AssetStatus.choices},
+        "criticality": {v: (v, str(label)) for v, label in Criticality.choices},
+        "data_classification": {v: (v, str(label)) for v, label in DataClassification.choices},
+    }
+
+
+def _breakdowns(rows: list[tuple], labels: dict[str, dict]) -> tuple[dict[str, list], dict[str, int]]:
+    result: dict[str, list] = {name: [] for name in DIMENSIONS}
+    totals: dict[str, int] = {}
+    for name, key, *values in rows:
+        values = dict(zip(MEASURES, (int(v or 0) for v in values), strict=True))
+        if name is None:
+            totals = values
+            continue
+        count = values["total"] if name == "status" else values["visible"]
+        if not count:
+            continue
+        param = DIMENSIONS[name][1]
+        if key in (None, ""):
+            value, label, query = "", "(none)", MISSING_QUERY.get(name, "")
+        else:
+            value, label = labels.get(name, {}).get(key, (str(key), str(key)))
+            query = f"{param}={value}" + ("&include_removed=true" if name == "status" else "")
+        result[name].append({"key": value, "label": label, "count": count, "query": query})
+    for items in result.values():
+        items.sort(key=lambda item: (-item["count"], item["label"]))
+    return result, totals
+
+
+def _money(value) -> str:
+    return f"{(value or Decimal(0)):.2f}"
+
+
+def _costs() -> dict[str, Any]:
+    this_month, last_month = cost_selectors.current_months()
+    totals = cost_selectors.cost_totals()
+    by_account: dict[int, dict] = {}
+    for kind, month, field in (
+        (CostKind.ACTUAL, this_month, "this_month"),
+        (CostKind.ACTUAL, last_month, "last_month"),
+        (CostKind.FORECAST, this_month, "forecast"),
+    ):
+        for row in cost_selectors.cost_by_account(month=month, kind=kind):
+            entry = by_account.setdefault(
+                row["account_id"],
+                {"key": row["account__account_id"], "label": row["account__name"], "this_month": "0.00",
+                 "last_month": "0.00", "forecast": None},
+            )  # fmt: skip
+            entry[field] = _money(row["amount"])
+    by_service: dict[str, dict] = {}
+    for month, field in ((this_month, "this_month"), (last_month, "last_month")):
+        for row in cost_selectors.cost_by_service(month=month):
+            entry = by_service.setdefault(
+                row["service"], {"key": row["service"], "label": row["service"], "this_month": "0.00",
+                                 "last_month": "0.00", "forecast": None},
+            )  # fmt: skip
+            entry[field] = _money(row["amount"])
+    forecasts = (
+        CostRecord.objects.filter(kind=CostKind.FORECAST, month=this_month)
+        .exclude(service="")
+        .values("service")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for row in forecasts:
+        if row["service"] in by_service:
+            by_service[row["service"]]["forecast"] = _money(row["amount"])
+    trend = [{"month": row["month"].strftime("%Y-%m"), "amount": _money(row["amount"])}
+             for row in cost_selectors.cost_by_month(12)]  # fmt: skip
+    return {
+        "cost_this_month": _money(totals.this_month),
+        "cost_last_month": _money(totals.last_month),
+        "cost_forecast": _money(totals.forecast) if totals.forecast is not None else None,
+        "currency": totals.currency,
+        "cost_by_account": sorted(by_account.values(), key=lambda e: -Decimal(e["this_month"])),
+        "cost_by_service": sorted(by_service.values(), key=lambda e: -Decimal(e["this_month"])),
+        "cost_by_month": trend,
+    }
+
+
+def _jobs() -> list[dict[str, Any]]:
+    jobs = DiscoveryJob.objects.select_related("account").defer("log").order_by("-created_at", "-id")[:5]
+    return [
+        {
+            "id": job.pk,
+            "status": job.status,
+            "trigger": job.trigger,
+            "account": job.account_id,
+            "account_name": job.account.name if job.account else None,
+            "created_at": job.created_at,
+            "started_at": job.started_at,
+            "finished_at": job.finished_at,
+            "duration_seconds": job.duration_seconds,
+            "found": job.found,
+            "created": job.created,
+            "updated": job.updated,
+            "removed": job.removed,
+            "error_count": len(job.errors or []),
+        }
+        for job in jobs
+    ]
+
+
+def _compute() -> dict[str, Any]:
+    labels = _labels()
+    breakdowns, totals = _breakdowns(_asset_aggregates(), labels)
+    costs = _costs()
+    jobs = _jobs()
+    return {
+        "generated_at": timezone.now(),
+        "totals": {
+            "assets": totals.get("visible", 0),
+            "accounts": len(labels["account"]),
+            "critical": totals.get("critical", 0),
+            "removed_last_30_days": totals.get("removed_30d", 0),
+            "no_owner": totals.get("no_owner", 0),
+            **{k: costs[k] for k in ("cost_this_month", "cost_last_month", "cost_forecast", "currency")},
+        },
+        **{f"assets_by_{name}": items for name, items in breakdowns.items()},
+        **{k: costs[k] for k in ("cost_by_account", "cost_by_service", "cost_by_month")},
+        "last_discovery": jobs[0] if jobs else None,
+        "recent_jobs": jobs,
+        "compliance_gaps": [
+            {"key": key, "label": label, "count": totals.get(key, 0), "query": query} for key, label, query in GAPS
+        ],
+    }
+
+
+def dashboard_data(serialize=lambda data: data) -> dict[str, Any]:
+    """The figures, `serialize`d once per cache period (the view passes its serializer)."""
+    return cached("dashboard", lambda: serialize(_compute()))

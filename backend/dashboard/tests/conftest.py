@@ -1,0 +1,1 @@
+from assets.tests.conftest import estate  # noqa: F401 - the same seven-asset estate

@@ -1,0 +1,27 @@
+"""CSV export as a stream of byte chunks (UTF-8 with BOM so spreadsheet programs pick the encoding)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+FLUSH_BYTES = 256 * 1024
+
+
+def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    yield buffer.getvalue().encode()  # first byte before the database is even asked
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= FLUSH_BYTES:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()

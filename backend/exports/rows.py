@@ -1,0 +1,163 @@
+"""What an export contains: the list's filtered rows as plain tuples, formatted and made inert.
+
+Rows come from `.values_list(...).iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL):
+no model instances, constant memory, first row as soon as the database sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from assets.filters import filter_assets
+from assets.models import Relationship
+
+CHUNK_SIZE = 2000
+# Spreadsheet formula injection: a text cell starting with one of these gets a leading apostrophe.
+FORMULA_PREFIXES = frozenset("=+-@\t\r")
+
+# (header, values_list expression, kind); kind decides formatting: text, int, bool, dt, tags, list.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("Asset ID", "id", "astid"),
+    ("Name", "name", "text"),
+    ("Type", "asset_type", "text"),
+    ("Status", "status", "text"),
+    ("AWS account", "account__account_id", "text"),
+    ("Account name", "account__name", "text"),
+    ("Environment", "account__environment", "text"),
+    ("Region", "region", "text"),
+    ("Service", "service", "text"),
+    ("Resource type", "resource_type", "text"),
+    ("Resource ID", "resource_id", "text"),
+    ("ARN", "arn", "text"),
+    ("AWS state", "raw_state", "text"),
+    ("Category", "category__name", "text"),
+    ("Owner", "owner__username", "text"),
+    ("Owner (free text)", "owner_name", "text"),
+    ("Department", "department", "text"),
+    ("Criticality", "criticality", "text"),
+    ("Data classification", "data_classification", "text"),
+    ("Confidentiality", "confidentiality", "text"),
+    ("Integrity", "integrity", "text"),
+    ("Availability", "availability", "text"),
+    ("Personal data", "personal_data", "bool"),
+    ("GDPR relevant", "gdpr_relevant", "bool"),
+    ("Backup", "backup_enabled", "bool"),
+    ("Monitoring", "monitoring_enabled", "bool"),
+    ("Vendor", "vendor", "text"),
+    ("URL", "url", "text"),
+    ("Version", "version", "text"),
+    ("Description", "description", "text"),
+    ("Notes", "notes", "text"),
+    ("Tags", "tags", "tags"),
+    ("IP addresses", "ip_addresses", "list"),
+    ("DNS names", "dns_names", "list"),
+    ("Relationships out", "rel_out", "int"),
+    ("Relationships in", "rel_in", "int"),
+    ("First seen", "first_seen", "dt"),
+    ("Last seen", "last_seen", "dt"),
+    ("Removed at", "removed_at", "dt"),
+    ("Last reviewed", "last_reviewed_at", "dt"),
+    ("Reviewed by", "last_reviewed_by__username", "text"),
+    ("Created", "created_at", "dt"),
+    ("Updated", "updated_at", "dt"),
+    ("Account cost this month", "account_id", "cost"),
+)
+HEADERS = [c[0] for c in COLUMNS]
+# The Excel summary's breakdowns: header -> column position.
+SUMMARY_BY = {name: HEADERS.index(name) for name in ("Service", "AWS account", "Criticality", "Status")}
+
+
+def inert(text: str) -> str:
+    return "'" + text if text and text[0] in FORMULA_PREFIXES else text
+
+
+def _count(field: str) -> Coalesce:
+    rows = Relationship.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("id"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def export_queryset(query: str | QueryDict) -> QuerySet:
+    """The list's rows for `query` (same filters, same order) as tuples in COLUMNS order."""
+    qs = filter_assets(query).annotate(rel_out=_count("source"), rel_in=_count("target"))
+    return qs.values_list(*[c[1] for c in COLUMNS])
+
+
+def account_costs() -> tuple[dict[int, Decimal], str]:
+    """{account pk: actual cost this month} (accounts' cost selector), and the currency."""
+    from accounts.selectors import cost_by_account, cost_totals
+
+    cents = Decimal("0.01")
+    costs = {row["account_id"]: row["amount"].quantize(cents) for row in cost_by_account() if row["amount"] is not None}
+    return costs, cost_totals().currency
+
+
+def _formatter(costs: dict[int, Decimal]):
+    kinds = [c[2] for c in COLUMNS]
+    text_idx = [i for i, k in enumerate(kinds) if k == "text"]
+    dt_idx = [i for i, k in enumerate(kinds) if k == "dt"]
+    bool_idx = [i for i, k in enumerate(kinds) if k == "bool"]
+    list_idx = [i for i, k in enumerate(kinds) if k == "list"]
+    tags_i, cost_i = kinds.index("tags"), kinds.index("cost")
+    prefixes = FORMULA_PREFIXES
+
+    def fmt(row: tuple) -> list[Any]:
+        out = list(row)
+        out[0] = f"AST-{row[0]:06d}"
+        for i in text_idx:
+            value = out[i]
+            if value is None:
+                out[i] = ""
+            elif value and value[0] in prefixes:
+                out[i] = "'" + value
+        for i in dt_idx:
+            value = out[i]
+            out[i] = value.isoformat(timespec="seconds").replace("+00:00", "Z") if value else ""
+        for i in bool_idx:
+            out[i] = "yes" if out[i] else "no"
+        for i in list_idx:
+            out[i] = inert("; ".join(out[i])) if out[i] else ""
+        tags = out[tags_i]
+        out[tags_i] = inert("; ".join(f"{k}={v}" for k, v in tags.items())) if tags else ""
+        out[cost_i] = costs.get(row[cost_i], "")
+        return out
+
+    return fmt
+
+
+@dataclass
+class ExportRows:
+    """Formatted rows of an export, plus the counts a summary needs (gathered while streaming)."""
+
+    query: str | QueryDict
+    summarise: bool = False
+    currency: str = "USD"
+    count: int = 0
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        costs, self.currency = account_costs()
+        fmt = _formatter(costs)
+        qs = export_queryset(self.query)
+        self.totals = {name: {} for name in SUMMARY_BY}
+        positions = list(SUMMARY_BY.items())
+        for row in qs.iterator(chunk_size=CHUNK_SIZE):
+            self.count += 1
+            out = fmt(row)
+            if self.summarise:
+                for name, pos in positions:
+                    bucket = self.totals[name]
+                    key = out[pos] or "(none)"
+                    bucket[key] = bucket.get(key, 0) + 1
+            yield out
+
+
+def filename(extension: str) -> str:
+    return f"cloudtally-assets-{datetime.now().strftime('%Y%m%d-%H%M%S')}.{extension}"

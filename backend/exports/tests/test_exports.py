@@ -1,0 +1,167 @@
+"""CSV and Excel exports: same rows as the list, inert formulas, valid workbook, streamed, permissions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from assets.tests.factories import make_asset
+from exports.rows import HEADERS
+from exports.xlsx import MAX_DATA_ROWS
+
+QUERIES = [
+    "",
+    "service=ec2,rds",
+    "tag=Env:prod",
+    "q=slack",
+    "include_removed=true&ordering=-name",
+    "missing=owner&ordering=name",
+    "asset_type_exclude=aws&ordering=-last_seen",
+]
+
+
+def _body(response) -> bytes:
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(client, query: str) -> list[list[str]]:
+    response = client.get(f"/assets/export/csv/?{query}")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = _body(response).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == HEADERS
+    return rows[1:]
+
+
+def xlsx_sheets(client, query: str):
+    response = client.get(f"/assets/export/excel/?{query}")
+    assert response.status_code == 200, response.content
+    return load_workbook(io.BytesIO(_body(response)), read_only=True)
+
+
+def list_ids(client, query: str) -> list[str]:
+    rows = client.get(f"/api/assets/?page_size=500&{query}").json()["results"]
+    return [row["asset_id"] for row in rows]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_list_csv_and_excel_agree_row_for_row(viewer_client, estate, query):
+    expected = list_ids(viewer_client, query)
+    assert [row[0] for row in csv_rows(viewer_client, query)] == expected
+    book = xlsx_sheets(viewer_client, query)
+    assert book.sheetnames == ["Summary", "Assets"]
+    sheet_rows = list(book["Assets"].iter_rows(values_only=True))
+    assert list(sheet_rows[0]) == HEADERS
+    assert [row[0] for row in sheet_rows[1:]] == expected
+
+
+def test_formula_like_values_are_inert(viewer_client, db):
+    names = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "plain"]
+    for name in names:
+        make_asset(name=name, description="=cmd|' /C calc'!A0", tags={"k": "=1+1"})
+    rows = csv_rows(viewer_client, "ordering=id")
+    got = [row[HEADERS.index("Name")] for row in rows]
+    assert got == ["'" + n for n in names[:-1]] + ["plain"]
+    assert all(row[HEADERS.index("Description")].startswith("'=") for row in rows)
+    book = xlsx_sheets(viewer_client, "ordering=id")
+    cells = list(book["Assets"].iter_rows(min_row=2, values_only=True))
+    assert [c[HEADERS.index("Name")] for c in cells] == got
+    assert all(not str(c[HEADERS.index("Tags")]).startswith("=") for c in cells)
+
+
+def test_export_columns_carry_tags_relationships_and_cost(viewer_client, estate):
+    from accounts.models import CostRecord
+    from accounts.selectors import current_months
+    from assets.models import Relationship
+
+    Relationship.objects.create(source=estate["web"], target=estate["db"], relationship_type="depends_on")
+    CostRecord.objects.create(account=estate["_accounts"]["prod"], month=current_months()[0], amount="123.4500")
+    row = next(r for r in csv_rows(viewer_client, "q=web-1") if r[1] == "web-1")
+    value = dict(zip(HEADERS, row, strict=True))
+    assert value["Tags"] == "Env=prod; Team=web"
+    assert value["Relationships out"] == "1"
+    assert value["Relationships in"] == "0"
+    assert value["Account cost this month"] == "123.45"
+    assert value["Owner"] == "alice"
+    assert value["Category"] == "Web"
+    assert value["IP addresses"] == "10.0.0.1"
+
+
+def test_excel_summary_sheet_has_totals(viewer_client, estate):
+    book = xlsx_sheets(viewer_client, "")
+    rows = [r for r in book["Summary"].iter_rows(values_only=True)]
+    flat = {r[0]: r[1] for r in rows if len(r) > 1}
+    assert flat["Assets"] == 5
+    assert flat["By service"] == "Assets"
+    assert flat["By status"] == "Assets"
+    assert flat["ACTIVE"] == 4
+
+
+def test_excel_continues_on_a_second_sheet(viewer_client, estate, monkeypatch):
+    monkeypatch.setattr("exports.xlsx.MAX_DATA_ROWS", 3)
+    book = xlsx_sheets(viewer_client, "")
+    assert book.sheetnames == ["Summary", "Assets", "Assets (2)"]
+    assert len(list(book["Assets"].iter_rows())) == 4  # header + 3
+    assert len(list(book["Assets (2)"].iter_rows())) == 3  # header + 2
+    assert MAX_DATA_ROWS == 1_048_575
+
+
+def test_bad_filter_is_a_400_before_streaming(viewer_client, db):
+    for url in ("/assets/export/csv/?status=NOPE", "/assets/export/excel/?ordering=secret"):
+        response = viewer_client.get(url, HTTP_ACCEPT="text/csv")
+        assert response.status_code == 400
+        assert response.json()["errors"]
+
+
+@pytest.mark.parametrize("url", ["/assets/export/csv/", "/assets/export/excel/"])
+def test_export_permissions(anon_client, viewer_client, editor_client, admin_client, db, url):
+    assert anon_client.get(url).status_code == 401
+    for client in (viewer_client, editor_client, admin_client):
+        assert client.get(url).status_code == 200
+
+
+def test_bearer_token_export(db, viewer_user):
+    from rest_framework.test import APIClient
+
+    from authentication.models import APIToken
+    from authentication.tokens import generate_token, hash_token
+
+    token = generate_token()
+    APIToken.objects.create(user=viewer_user, name="t", prefix=token[:8], key_hash=hash_token(token))
+    client = APIClient()
+    assert client.get("/assets/export/csv/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert client.get("/assets/export/csv/", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/assets/export/csv/", "/assets/export/excel/"])
+def test_export_query_count_is_constant(viewer_client, estate, django_assert_num_queries, path):
+    # auth is forced (no query); then: costs (2: by account, currency totals) + the rows query.
+    for i in range(20):
+        make_asset(name=f"more-{i}")
+    with django_assert_num_queries(3):
+        _body(viewer_client.get(path))
+
+
+def test_export_command_writes_csv_and_xlsx(estate, tmp_path):
+    out = tmp_path / "a.csv"
+    call_command("export_assets", "--format", "csv", "--service", "ec2,rds", "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert sorted(r[1] for r in rows[1:]) == ["db-1", "web-1"]
+    out = tmp_path / "a.xlsx"
+    call_command("export_assets", "--format", "xlsx", "--filter", "tag=Env:prod", "--tag", "Team:web", "-o", str(out))
+    book = load_workbook(out, read_only=True)
+    assert [r[1] for r in book["Assets"].iter_rows(min_row=2, values_only=True)] == ["web-1"]
+
+
+def test_export_command_rejects_bad_filters(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("export_assets", "--status", "NOPE", "-o", str(tmp_path / "x.csv"))
