@@ -4,6 +4,7 @@ re-running is a no-op; delete/re-create helpers work."""
 
 from __future__ import annotations
 
+import json
 import socket
 from collections import defaultdict
 
@@ -154,3 +155,31 @@ def test_cost_body_is_a_grouped_get_cost_and_usage_response():
     group = body["ResultsByTime"][0]["Groups"][0]
     assert group["Keys"][0] == "111111111111" and float(group["Metrics"]["UnblendedCost"]["Amount"]) > 0
     assert [g["Key"] for g in body["GroupDefinitions"]] == ["LINKED_ACCOUNT", "SERVICE"]
+
+
+def test_seed_demo_command_registers_accounts_idempotently(estate, db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import AccountType, AWSAccount
+
+    endpoint, manifest = estate
+    args = ["seed_demo", "--endpoint-url", endpoint, "--regions", ",".join(REGIONS), "--members", "2"]
+    out = StringIO()
+    call_command(*args, "--manifest-out", str(tmp_path / "m.json"), stdout=out)
+    call_command(*args, stdout=StringIO())  # a second run updates, never duplicates
+    assert "already seeded" in out.getvalue()
+    management = AWSAccount.objects.get(account_id=manifest.management_account_id)
+    assert management.account_type == AccountType.MANAGEMENT and management.regions == REGIONS
+    members = AWSAccount.objects.filter(account_type=AccountType.MEMBER)
+    assert sorted(m.account_id for m in members) == sorted(manifest.member_account_ids)
+    assert all(m.role_name == MEMBER_ROLE_NAME and m.management_account == management for m in members)
+    assert json.loads((tmp_path / "m.json").read_text())["management_account_id"] == manifest.management_account_id
+
+
+def test_seed_demo_command_reports_an_unreachable_server():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Cannot reach"):
+        call_command("seed_demo", "--endpoint-url", f"http://127.0.0.1:{_free_port()}", "--no-register")
