@@ -21,6 +21,7 @@ from discovery.persistence import Counts
 
 LOG_LINES = 500
 MAX_ERRORS = 1000
+FLUSH_INTERVAL = 1.0  # seconds between database writes (and cancel checks) while an account runs
 COUNTERS = ("units_done", "found", "created", "updated", "removed", "restored", "throttle_count", "error_count")
 
 
@@ -67,13 +68,13 @@ class JobProgress:
         job_id: int,
         run_id: int,
         account_id: str,
-        interval: float = 1.0,
+        interval: float | None = None,
         listener: Callable[[str, int], None] | None = None,
     ):
         self.job_id = job_id
         self.run_id = run_id
         self.account_id = account_id
-        self.interval = interval
+        self.interval = FLUSH_INTERVAL if interval is None else interval
         self.listener = listener  # ("total", n) / ("done", n): the CLI's progress bar
         self.scopes: list[dict[str, Any]] = []
         self._pending = dict.fromkeys(COUNTERS, 0)

@@ -1,0 +1,195 @@
+"""The engine: unit planning, per-service caps, parallelism, per-thread clients, throttle counting."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from accounts import aws
+from discovery.clients import ThreadClients, client_hooks, service_regions
+from discovery.engine import AccountScan, plan_units
+from discovery.models import DiscoveryJob, DiscoveryJobAccount
+from discovery.persistence import AccountPersister
+from discovery.progress import JobProgress
+from discovery.tests.factories import resource
+from discovery.types import GLOBAL_REGION, Collector
+
+
+@dataclass(eq=False)
+class SqsQueues:
+    """A small real collector (SQS queues through the ClientProvider), for engine tests."""
+
+    resource_type: str = "sqs:queue"
+    service: str = "sqs"
+    is_global: bool = False
+
+    def collect(self, clients, account_id, region):
+        sqs = clients.client("sqs", region)
+        for url in sqs.list_queues().get("QueueUrls", []):
+            name = url.rsplit("/", 1)[-1]
+            yield resource(name, rtype="sqs:queue", service="sqs", region=region, account_id=account_id)
+
+
+@dataclass(eq=False)
+class Probe:
+    """Records how many units of its service run at once; optionally waits at a barrier."""
+
+    resource_type: str
+    service: str
+    is_global: bool = False
+    barrier: threading.Barrier | None = None
+    stats: dict = field(default_factory=lambda: {"now": Counter(), "max": Counter(), "lock": threading.Lock()})
+
+    def collect(self, clients, account_id, region):
+        key = (self.service, region)
+        with self.stats["lock"]:
+            self.stats["now"][key] += 1
+            self.stats["max"][key] = max(self.stats["max"][key], self.stats["now"][key])
+        try:
+            if self.barrier:
+                self.barrier.wait(timeout=30)
+            threading.Event().wait(0.05)
+            yield resource(
+                f"{self.resource_type}-{region}", rtype=self.resource_type, service=self.service, region=region
+            )
+        finally:
+            with self.stats["lock"]:
+                self.stats["now"][key] -= 1
+
+
+def test_probe_and_sqs_satisfy_the_collector_protocol():
+    assert isinstance(SqsQueues(), Collector)
+    assert isinstance(Probe("x:y", "x"), Collector)
+
+
+def test_global_types_run_once_and_regional_types_only_where_the_service_exists():
+    glob = Probe("s3:bucket", "s3", is_global=True)
+    regional = Probe("sqs:queue", "sqs")
+    units = plan_units([glob, regional], ["eu-west-1", "us-east-1", "xx-nowhere-1"])
+    assert [(u.resource_type, u.region, u.call_region) for u in units] == [
+        ("s3:bucket", GLOBAL_REGION, GLOBAL_REGION),
+        ("sqs:queue", "eu-west-1", "eu-west-1"),
+        ("sqs:queue", "us-east-1", "us-east-1"),
+    ]
+
+
+def test_a_service_missing_from_a_region_gets_no_unit_there():
+    everywhere = service_regions("ec2")
+    missing = sorted(everywhere - service_regions("apprunner"))
+    assert missing, "botocore lists regions with EC2 but without App Runner"
+    units = plan_units([Probe("apprunner:service", "apprunner"), Probe("ec2:vpc", "ec2")], [missing[0]])
+    assert [u.resource_type for u in units] == ["ec2:vpc"]
+
+
+def test_units_are_interleaved_by_service():
+    collectors = [Probe(f"ec2:t{i}", "ec2") for i in range(3)] + [Probe("sqs:queue", "sqs")]
+    units = plan_units(collectors, ["eu-west-1"])
+    assert [u.collector.service for u in units][:2] == ["ec2", "sqs"]
+
+
+def test_partitions_get_their_global_units_with_a_home_region():
+    units = plan_units([Probe("iam:role", "iam", is_global=True)], ["eu-west-1", "cn-north-1"])
+    assert sorted(u.call_region for u in units) == ["cn-north-1", GLOBAL_REGION]
+
+
+def _scan(account, collectors, regions, *, workers=8, per_service=2):
+    job = DiscoveryJob.objects.create()
+    run = DiscoveryJobAccount.objects.create(job=job, account=account, aws_account_id=account.account_id)
+    units = plan_units(collectors, regions)
+    progress = JobProgress(job_id=job.pk, run_id=run.pk, account_id=account.account_id)
+    progress.add_units_total(len(units))
+    scan = AccountScan(
+        account_id=account.account_id,
+        units=units,
+        clients=ThreadClients(aws.account_credentials(account)),
+        persister=AccountPersister(account=account, job_id=job.pk),
+        progress=progress,
+        max_workers=workers,
+        max_per_service=per_service,
+    )
+    results = scan.run()
+    scan.progress.tick(force=True)
+    job.refresh_from_db()
+    return job, results
+
+
+@pytest.mark.django_db
+def test_per_service_cap_holds_and_other_services_run_in_parallel(aws_env, account):
+    stats = {"now": Counter(), "max": Counter(), "lock": threading.Lock()}
+    barrier = threading.Barrier(2)  # an ec2 and an sqs unit must be running at the same time to pass it
+    ec2 = [Probe(f"ec2:t{i}", "ec2", stats=stats) for i in range(6)]
+    sqs = Probe("sqs:queue", "sqs", stats=stats, barrier=barrier)
+    ec2[0].barrier = barrier
+    job, results = _scan(account, [*ec2, sqs], ["eu-west-1"], workers=8, per_service=2)
+    assert not [r.error for r in results if r.error]
+    assert stats["max"][("ec2", "eu-west-1")] == 2  # capped, and the cap was used
+    assert (job.units_done, job.units_total, job.found) == (7, 7, 7)
+
+
+@pytest.mark.django_db
+def test_scan_against_moto_persists_and_counts(moto, account):
+    for region in ("eu-west-1", "us-east-1"):
+        boto3.client("sqs", region_name=region).create_queue(QueueName=f"q-{region}")
+    job, results = _scan(account, [SqsQueues()], ["eu-west-1", "us-east-1"])
+    assert sorted((r.region, r.counts.created) for r in results) == [("eu-west-1", 1), ("us-east-1", 1)]
+    assert (job.found, job.created) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_collector_failure_fails_only_its_scope(moto, account):
+    class Broken(SqsQueues):
+        def collect(self, clients, account_id, region):
+            if region == "us-east-1":
+                clients.client("sqs", region).get_queue_url(QueueName="missing")
+            yield from super().collect(clients, account_id, region)
+
+    boto3.client("sqs", region_name="eu-west-1").create_queue(QueueName="ok")
+    job, results = _scan(account, [Broken()], ["eu-west-1", "us-east-1"])
+    errors = {r.region: r.error for r in results}
+    assert errors["eu-west-1"] is None
+    assert "NonExistentQueue" in errors["us-east-1"] or "QueueDoesNotExist" in errors["us-east-1"]
+    assert job.error_count == 1 and job.errors[0]["region"] == "us-east-1"
+
+
+class _Raw(BytesIO):
+    def stream(self, **_):
+        yield self.getvalue()
+
+
+def test_clients_are_per_thread_and_count_throttles(moto):
+    clients = ThreadClients(aws.default_credentials())
+    seen = {}
+
+    def grab(name):
+        seen[name] = clients.client("sqs", "eu-west-1")
+
+    threads = [threading.Thread(target=grab, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen["a"] is not seen["b"]
+    assert clients.client("sqs", "eu-west-1") is clients.client("sqs", "eu-west-1")
+
+    calls = []
+
+    def throttle_once(request, **_):
+        calls.append(1)
+        if len(calls) == 1:
+            body = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
+            headers = {"x-amzn-query-error": "Throttling;Sender", "Content-Type": "application/x-amz-json-1.0"}
+            return AWSResponse(request.url, 400, headers, _Raw(body))
+        return None
+
+    with client_hooks(("before-send.sqs", throttle_once)):
+        fresh = ThreadClients(aws.default_credentials())
+        fresh.begin_unit()
+        assert "QueueUrls" not in fresh.client("sqs", "eu-west-1").list_queues()
+        assert fresh.unit_throttles() == 1
+        assert len(calls) == 2
