@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -58,29 +58,75 @@ def asset_detail_queryset() -> QuerySet:
 
 
 def count_capped(qs: QuerySet) -> tuple[int, bool]:
-    """(count, is_estimate): exact up to ASSETS_EXACT_COUNT_LIMIT, else the planner's estimate.
+    """(count, is_estimate) without ever counting a million rows.
 
-    The capped count is `SELECT COUNT(*) FROM (... LIMIT cap+1)`: it stops reading at cap+1 rows,
-    so a filter matching 900,000 assets costs about as much as one matching 10,000.
+    Counts up to ASSETS_EXACT_COUNT_LIMIT + 1 rows (`COUNT(*) FROM (... LIMIT n)` stops reading at
+    n). On PostgreSQL that count also gets ASSETS_COUNT_TIMEOUT_MS (statement_timeout); when it hits
+    the limit or the timeout the answer is the planner's estimate (the caller raises it to at least
+    the rows it has seen). Other databases (small deployments) count exactly.
     """
+    qs = qs.order_by()
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":
+        return qs.count(), False
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
-    capped = qs.order_by()[: cap + 1].count()
-    if capped <= cap:
-        return capped, False
-    estimate = _planner_estimate(qs)
-    return max(estimate or 0, cap + 1), True
+    counted = _count_with_timeout(qs, cap + 1, settings.ASSETS_COUNT_TIMEOUT_MS)
+    if counted is not None and counted <= cap:
+        return counted, False
+    return max(_planner_estimate(qs) or 0, counted or 0), True
+
+
+def _with_settings(qs: QuerySet, settings_sql: list[str], run):
+    """Run `run()` in a savepoint with SET LOCAL options; None if PostgreSQL cancelled it (timeout)."""
+    connection = connections[qs.db]
+    try:
+        with transaction.atomic(using=qs.db):
+            with connection.cursor() as cursor:
+                for statement in settings_sql:
+                    cursor.execute(statement)
+            return run()
+    except OperationalError:  # QueryCanceled by statement_timeout
+        return None
+
+
+def _count_with_timeout(qs: QuerySet, limit: int, timeout_ms: int) -> int | None:
+    return _with_settings(qs, [f"SET LOCAL statement_timeout = {int(timeout_ms)}"], lambda: qs[:limit].count())
 
 
 def _planner_estimate(qs: QuerySet) -> int | None:
     connection = connections[qs.db]
-    if connection.vendor != "postgresql":
-        return qs.order_by().count()  # small deployments: exact is affordable
-    sql, params = qs.order_by().values("id").query.sql_with_params()
+    sql, params = qs.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# Switch the planner to "walk the ordering index, filter, stop after one page" for one query.
+_WALK_INDEX = [
+    "SET LOCAL enable_bitmapscan = off",
+    "SET LOCAL enable_seqscan = off",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+]
+
+
+def fetch_page(qs: QuerySet, start: int, stop: int, *, dense: bool) -> list:
+    """Rows [start:stop].
+
+    PostgreSQL estimates LIKE (trigram) and `@>` (tags) matches badly, so for a text or tag filter
+    that matches many rows it reads every match to sort them (hundreds of ms). When the count says
+    matches are dense, first try walking the ordering index and stopping after one page, under a
+    short statement_timeout (matches may be bunched at the far end of the order); if that is
+    cancelled, run the planner's own plan.
+    """
+    connection = connections[qs.db]
+    if dense and connection.vendor == "postgresql":
+        timeout = f"SET LOCAL statement_timeout = {int(settings.ASSETS_COUNT_TIMEOUT_MS)}"
+        rows = _with_settings(qs, [*_WALK_INDEX, timeout], lambda: list(qs[start:stop]))
+        if rows is not None:
+            return rows
+    return list(qs[start:stop])
 
 
 def _choices(choices) -> list[dict[str, str]]:

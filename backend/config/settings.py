@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
 
 # Asset register: above this many matches the list reports an estimated count (count_is_estimate).
 ASSETS_EXACT_COUNT_LIMIT = env.int("ASSETS_EXACT_COUNT_LIMIT", default=10_000)
+# PostgreSQL: time allowed to count up to that limit before falling back to the planner's estimate.
+ASSETS_COUNT_TIMEOUT_MS = env.int("ASSETS_COUNT_TIMEOUT_MS", default=40)
 # Seconds the dashboard and the list's filter options are cached (0 = no cache); asset edits drop it.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 

@@ -8,7 +8,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from assets.selectors import count_capped
+from assets.selectors import count_capped, fetch_page
+
+DENSE_MATCHES = 2000
 
 
 class AssetPagination(PageNumberPagination):
@@ -33,17 +35,17 @@ class AssetPagination(PageNumberPagination):
         except ValueError:
             raise NotFound("Invalid page.")
         offset = (self.page_number - 1) * page_size
-        rows = list(queryset[offset : offset + page_size + 1])
+        # Count first: how many rows match also tells whether a text/tag filter is dense enough
+        # to page through the ordering index (see selectors.fetch_page).
+        self.count, self.count_is_estimate = count_capped(queryset)
+        params = request.query_params
+        dense = (self.count_is_estimate or self.count > DENSE_MATCHES) and bool(params.get("q") or params.get("tag"))
+        rows = fetch_page(queryset, offset, offset + page_size + 1, dense=dense)
         if not rows and self.page_number > 1:
             raise NotFound("Invalid page: that page contains no results.")
         self.has_next = len(rows) > page_size
         rows = rows[:page_size]
-        if self.page_number == 1 and not self.has_next:
-            self.count, self.count_is_estimate = len(rows), False  # saves the count query
-        else:
-            self.count, self.count_is_estimate = count_capped(queryset)
-            self.count = max(self.count, offset + len(rows))
-        self.page_size_used = page_size
+        self.count = max(self.count, offset + len(rows) + int(self.has_next))
         return rows
 
     def _url(self, number: int | None) -> str | None:

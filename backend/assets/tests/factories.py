@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from accounts.models import AWSAccount
 from assets.models import Asset, AssetType, Category
 from assets.search import build_search_text
 
 _seq = itertools.count(1)
-BASE_TIME = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
+BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def make_account(account_id: str = "111111111111", name: str = "prod", environment: str = "production"):
