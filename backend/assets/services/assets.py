@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assets.models import PEOPLE_FIELDS, Asset, AssetStatus, AssetType, ChangeAction
-from assets.services.history import diff, invalidate_caches, record, search_text_for
+from assets.services.history import created_changes, diff, invalidate_caches, record, search_text_for
 
 # What people may set on a hand-entered (non-AWS) asset; AWS assets only take PEOPLE_FIELDS.
 MANUAL_FIELDS = (
@@ -59,7 +59,7 @@ def asset_create(*, user, data: dict[str, Any]) -> Asset:
     asset.save()
     asset.search_text = search_text_for(asset)  # needs the pk (AST id)
     Asset.objects.filter(pk=asset.pk).update(search_text=asset.search_text)
-    record(asset.pk, ChangeAction.CREATED, diff(Asset(), {k: getattr(asset, k) for k in data}), user)
+    record(asset.pk, ChangeAction.CREATED, created_changes({k: getattr(asset, k) for k in data}), user)
     invalidate_caches()
     return asset
 

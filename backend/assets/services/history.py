@@ -41,6 +41,11 @@ def diff(asset: Asset, values: dict[str, Any]) -> dict[str, list[Any]]:
     return changes
 
 
+def created_changes(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [None, value]} for every field a new asset was given a non-empty value."""
+    return {field: [None, plain(value)] for field, value in values.items() if value not in (None, "", [], {})}
+
+
 def record(asset_id: int, action: str, changes: dict, user=None) -> AssetChange:
     return AssetChange.objects.create(asset_id=asset_id, action=action, changes=changes, user=user)
 

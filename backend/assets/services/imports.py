@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assets.models import Asset, AssetType, Category, ChangeAction
 from assets.services.assets import MANUAL_STATUSES
-from assets.services.history import diff, invalidate_caches, record_many, search_text_for
+from assets.services.history import created_changes, invalidate_caches, record_many, search_text_for
 
 MAX_ROWS = 10_000
 TEXT_COLUMNS = (
@@ -123,6 +123,6 @@ def asset_import_csv(*, content: bytes, user) -> dict[str, Any]:
             asset.save()
             asset.search_text = search_text_for(asset)
         Asset.objects.bulk_update([a for a, _ in assets], ["search_text"], batch_size=1000)
-        record_many([(a.pk, ChangeAction.CREATED, diff(Asset(), v)) for a, v in assets], user)
+        record_many([(a.pk, ChangeAction.CREATED, created_changes(v)) for a, v in assets], user)
         invalidate_caches()
     return {"created": len(assets), "errors": []}
