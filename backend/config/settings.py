@@ -22,7 +22,7 @@ if Path(ENV_FILE).is_file():
     env.read_env(ENV_FILE)
 
 DATA_DIR = Path(env.str("CLOUDTALLY_DATA_DIR", default=str(BASE_DIR / "var")))
-for _sub in ("", "cache", "static", "broker/queue", "broker/processed"):
+for _sub in ("", "cache", "static", "broker/queue", "broker/processed", "broker/control"):
     (DATA_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 # --- Core -----------------------------------------------------------------------------------------
@@ -135,6 +135,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast/pidbox exchange files; the transport's default is ./control in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
