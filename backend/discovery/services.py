@@ -26,9 +26,10 @@ class DiscoveryError(Exception):
 
 
 class DiscoveryAlreadyRunning(DiscoveryError):
-    def __init__(self, job_id: int | None):
+    def __init__(self, job_id: int | None, account_id: str = ""):
         self.job_id = job_id
-        super().__init__(f"A discovery job (#{job_id}) is already running for this account.")
+        subject = f"account {account_id}" if account_id else "this account"
+        super().__init__(f"Discovery job #{job_id} is already running for {subject}.")
 
 
 class BrokerUnavailable(DiscoveryError):
@@ -79,8 +80,8 @@ def _create_locked_job(accounts, *, account, user, trigger, dry_run) -> Discover
             )
             DiscoveryLock.objects.bulk_create([DiscoveryLock(account_id=pk, job=job) for pk in pks])
     except IntegrityError:
-        holder = DiscoveryLock.objects.filter(account_id__in=pks).values_list("job_id", flat=True).first()
-        raise DiscoveryAlreadyRunning(holder) from None
+        holder = DiscoveryLock.objects.filter(account_id__in=pks).values_list("job_id", "account__account_id").first()
+        raise DiscoveryAlreadyRunning(*(holder or (None, ""))) from None
     return job
 
 

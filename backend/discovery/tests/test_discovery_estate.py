@@ -14,25 +14,16 @@ from discovery import services
 from discovery.clients import client_hooks
 from discovery.models import DiscoveryJob, JobStatus
 from discovery.persistence import asset_uid
+from discovery.tests.conftest import SUBSET
 from discovery.tests.estate import add_queue, build_estate
 from discovery.tests.factories import MGMT_ID
 
 pytestmark = pytest.mark.django_db
-# iam:role is left out: the role discovery assumes changes (its last-used time) on every run.
-SUBSET = ("ec2:instance", "ec2:subnet", "ec2:vpc", "sqs:queue", "s3:bucket")
 
 
 @pytest.fixture
 def estate(moto):
     return build_estate()
-
-
-@pytest.fixture
-def subset(monkeypatch):
-    """Fewer resource types keep the scenario tests quick; the first test runs every registered one."""
-    from discovery import registry
-
-    monkeypatch.setattr("discovery.scan.registered_collectors", lambda: [registry.get(t) for t in SUBSET])
 
 
 def discover(**kwargs) -> DiscoveryJob:

@@ -21,14 +21,6 @@ from discovery.tests.estate import build_estate
 from discovery.tests.factories import MGMT_ID
 
 pytestmark = pytest.mark.django_db
-SUBSET = ("ec2:instance", "ec2:vpc", "sqs:queue", "s3:bucket")
-
-
-@pytest.fixture
-def subset(monkeypatch):
-    from discovery import registry
-
-    monkeypatch.setattr("discovery.scan.registered_collectors", lambda: [registry.get(t) for t in SUBSET])
 
 
 @pytest.fixture
@@ -93,19 +85,6 @@ def test_simultaneous_triggers_make_exactly_one_job():
     jobs = list(DiscoveryJob.objects.values_list("pk", flat=True))
     assert len(jobs) == 1
     assert sorted(outcomes, key=str) == sorted([jobs[0]] + [("conflict", jobs[0])] * 3, key=str)
-
-
-@pytest.fixture
-def broker_down():
-    from config.celery import app
-
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on port 9
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
 
 
 def test_broker_down_fails_the_job_and_releases_the_account(account, broker_down):
