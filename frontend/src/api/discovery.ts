@@ -4,7 +4,18 @@ import { apiFetch, withQuery } from './client';
 
 export type DiscoveryJob = components['schemas']['DiscoveryJob'];
 export type DiscoveryJobDetail = components['schemas']['DiscoveryJobDetail'];
-export type JobStatus = components['schemas']['JobStatusEnum'];
+export type JobStatus = DiscoveryJob['status'];
+export type JobAccount = components['schemas']['JobAccount'];
+
+/** Every job status with its label; a Record, so the compiler flags any status the schema adds. */
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  PENDING: 'Pending',
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  PARTIAL: 'Partial',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
 type JobPage = components['schemas']['PaginatedDiscoveryJobList'];
 
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['PENDING', 'RUNNING'];

@@ -9,7 +9,6 @@ import {
   dataClassificationEnumValues,
   discoveryIntervalEnumValues,
   environmentEnumValues,
-  jobStatusEnumValues,
   protectionNeedEnumValues,
   roleEnumValues,
 } from '@/types/api';
@@ -31,7 +30,6 @@ export const PROTECTION_CHOICES = toChoices(protectionNeedEnumValues);
 export const ENVIRONMENT_CHOICES = toChoices(environmentEnumValues);
 export const ACCOUNT_TYPE_CHOICES = toChoices(accountTypeEnumValues);
 export const DISCOVERY_INTERVAL_CHOICES = toChoices(discoveryIntervalEnumValues);
-export const JOB_STATUS_CHOICES = toChoices(jobStatusEnumValues);
 export const ROLE_CHOICES = toChoices(roleEnumValues);
 export const MANUAL_ASSET_TYPE_CHOICES = toChoices(assetAssetTypeEnumValues);
 export const CHANGE_ACTION_CHOICES = toChoices(assetChangeActionEnumValues);

@@ -1,3 +1,4 @@
+import { useAccounts } from '@/api/accounts';
 import { useDashboard } from '@/api/dashboard';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { QueryBoundary } from '@/components/ui/States';
@@ -11,6 +12,7 @@ import { toNumber } from '@/lib/format';
 
 export default function DashboardPage() {
   const dashboard = useDashboard();
+  const accounts = useAccounts();
   return (
     <>
       <PageHeader title="Dashboard" />
@@ -20,7 +22,7 @@ export default function DashboardPage() {
             <StatCards totals={data.totals} />
             <div className="row g-3 mb-4">
               <div className="col-xl-6">
-                <BarCard title="Assets by service" data={topWithOther(data.assets_by_service, (i) => i.key, (i) => i.count)} />
+                <BarCard title="Assets by service" data={topWithOther(data.assets_by_service, (i) => i.label || i.key, (i) => i.count)} />
               </div>
               <div className="col-xl-6">
                 <DonutCard title="Assets by criticality" data={criticalitySlices(data.assets_by_criticality)} />
@@ -33,7 +35,7 @@ export default function DashboardPage() {
                   title="Cost by service (this month)"
                   money
                   currency={data.totals.currency}
-                  data={topWithOther(data.cost_by_service, (i) => i.key, (i) => toNumber(i.amount))}
+                  data={topWithOther(data.cost_by_service, (i) => i.label || i.key, (i) => toNumber(i.this_month))}
                 />
               </div>
             </div>
@@ -44,7 +46,7 @@ export default function DashboardPage() {
                     <h2 id="dash-accounts" className="h6">
                       Accounts
                     </h2>
-                    <AccountsTable accounts={data.accounts} />
+                    <QueryBoundary query={accounts}>{(rows) => <AccountsTable accounts={rows} />}</QueryBoundary>
                   </div>
                 </section>
               </div>

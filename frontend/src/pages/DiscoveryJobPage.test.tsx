@@ -13,7 +13,7 @@ function job(status: string, done: number, total: number) {
     progress_percent: total ? Math.round((done / total) * 100) : 0, found: 4, created: 4, updated: 0, removed: 0, restored: 0,
     error_count: 1, throttle_count: 2, accounts_total: 1, accounts_done: 0, dry_run: false, cancel_requested: false,
     errors: [{ account_id: '111111111111', region: 'eu-west-1', resource_type: 'rds:db', error: 'AccessDenied' }],
-    scopes: [], log: ['started', 'ec2 done'],
+    scopes: [], accounts: [], log: ['started', 'ec2 done'],
   };
 }
 

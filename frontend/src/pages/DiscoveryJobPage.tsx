@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { isJobActive, useCancelJob, useJob } from '@/api/discovery';
 import { Can } from '@/components/auth/guards';
-import { JobCounts, JobErrors, JobLog, JobScopes } from '@/components/discovery/JobDetails';
+import { JobAccounts, JobCounts, JobErrors, JobLog, JobScopes } from '@/components/discovery/JobDetails';
 import { Icon } from '@/components/ui/Icon';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -69,6 +69,14 @@ export default function DiscoveryJobPage() {
               </div>
             </section>
             <JobCounts job={data} />
+            <section className="card mb-3" aria-labelledby="job-accounts">
+              <div className="card-body">
+                <h2 id="job-accounts" className="h6">
+                  Per account
+                </h2>
+                <JobAccounts job={data} />
+              </div>
+            </section>
             <div className="row g-3">
               <div className="col-xl-6">
                 <section className="card h-100" aria-labelledby="job-errors">

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { isJobActive, useJobs, type DiscoveryJob } from '@/api/discovery';
+import { isJobActive, JOB_STATUS_LABELS, useJobs, type DiscoveryJob } from '@/api/discovery';
 import { Can } from '@/components/auth/guards';
 import { StartDiscovery } from '@/components/discovery/StartDiscovery';
 import { DataTable, type Column } from '@/components/ui/DataTable';
@@ -10,7 +10,6 @@ import { JobStatusBadge } from '@/components/ui/StatusBadge';
 import { EmptyState, QueryBoundary } from '@/components/ui/States';
 import { useListParams } from '@/hooks/useListParams';
 import { setParam } from '@/lib/assetFilters';
-import { JOB_STATUS_CHOICES } from '@/lib/choices';
 import { formatDateTime, formatDuration, humanize } from '@/lib/format';
 
 const PAGE_SIZE = 25;
@@ -72,9 +71,9 @@ export default function DiscoveryPage() {
         </label>
         <select id="job-status" className="form-select form-select-sm w-auto" value={status} onChange={(e) => update(setParam(params, 'status', e.target.value))}>
           <option value="">All</option>
-          {JOB_STATUS_CHOICES.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
+          {Object.entries(JOB_STATUS_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
             </option>
           ))}
         </select>

@@ -581,6 +581,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Totals, breakdowns, costs, jobs and compliance gaps */
+        get: operations["dashboard_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/discovery/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["discovery_jobs_list"];
+        put?: never;
+        post: operations["discovery_jobs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/discovery/jobs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["discovery_jobs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/discovery/jobs/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["discovery_jobs_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/relationships/": {
         parameters: {
             query?: never;
@@ -1112,6 +1177,13 @@ export interface components {
             /** @description Hex colour, e.g. #0d6efd. */
             color?: string;
         };
+        ComplianceGap: {
+            key: string;
+            label: string;
+            count: number;
+            /** @description Asset list query string listing these assets. */
+            query: string;
+        };
         ConnectionTest: {
             ok: boolean;
             message: string;
@@ -1122,6 +1194,20 @@ export interface components {
         CostAmount: {
             key: string;
             /** Format: decimal */
+            amount: string;
+        };
+        CostItem: {
+            /** @description AWS account id or service name. */
+            key: string;
+            label: string;
+            /** @description Decimal amount as a string. */
+            this_month: string;
+            last_month: string;
+            forecast: string | null;
+        };
+        CostMonth: {
+            /** @description YYYY-MM */
+            month: string;
             amount: string;
         };
         CostRecord: {
@@ -1157,6 +1243,14 @@ export interface components {
             by_service: components["schemas"]["CostAmount"][];
             by_account: components["schemas"]["CostAmount"][];
         };
+        CountItem: {
+            /** @description Filter value (e.g. ec2, an AWS account id, a category id). */
+            key: string;
+            label: string;
+            count: number;
+            /** @description Asset list query string showing these assets. */
+            query: string;
+        };
         /**
          * @description * `critical` - Critical
          *     * `high` - High
@@ -1167,6 +1261,61 @@ export interface components {
         CriticalityEnum: "critical" | "high" | "medium" | "low";
         Csrf: {
             csrfToken: string;
+        };
+        Dashboard: {
+            /**
+             * Format: date-time
+             * @description When the figures were computed (cached up to a minute).
+             */
+            generated_at: string;
+            totals: components["schemas"]["DashboardTotals"];
+            assets_by_service: components["schemas"]["CountItem"][];
+            assets_by_asset_type: components["schemas"]["CountItem"][];
+            assets_by_account: components["schemas"]["CountItem"][];
+            assets_by_region: components["schemas"]["CountItem"][];
+            assets_by_status: components["schemas"]["CountItem"][];
+            assets_by_criticality: components["schemas"]["CountItem"][];
+            assets_by_data_classification: components["schemas"]["CountItem"][];
+            assets_by_category: components["schemas"]["CountItem"][];
+            cost_by_account: components["schemas"]["CostItem"][];
+            cost_by_service: components["schemas"]["CostItem"][];
+            /** @description Actual cost of the last 12 months, oldest first. */
+            cost_by_month: components["schemas"]["CostMonth"][];
+            last_discovery: components["schemas"]["DashboardJob"] | null;
+            recent_jobs: components["schemas"]["DashboardJob"][];
+            compliance_gaps: components["schemas"]["ComplianceGap"][];
+        };
+        DashboardJob: {
+            id: number;
+            status: string;
+            trigger: string;
+            account: number | null;
+            account_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** Format: double */
+            duration_seconds: number | null;
+            found: number;
+            created: number;
+            updated: number;
+            removed: number;
+            error_count: number;
+        };
+        DashboardTotals: {
+            /** @description Assets not removed or decommissioned. */
+            assets: number;
+            accounts: number;
+            critical: number;
+            removed_last_30_days: number;
+            no_owner: number;
+            cost_this_month: string;
+            cost_last_month: string;
+            cost_forecast: string | null;
+            currency: string;
         };
         /**
          * @description * `public` - Public
@@ -1185,6 +1334,79 @@ export interface components {
          * @enum {string}
          */
         DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
+        DiscoveryJob: {
+            readonly id: number;
+            readonly status: components["schemas"]["StatusBe4Enum"];
+            readonly trigger: components["schemas"]["TriggerEnum"];
+            readonly started_by: string | null;
+            readonly account: number | null;
+            readonly account_name: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            /** Format: double */
+            readonly duration_seconds: number | null;
+            readonly units_total: number;
+            readonly units_done: number;
+            readonly progress_percent: number;
+            readonly found: number;
+            readonly created: number;
+            readonly updated: number;
+            readonly removed: number;
+            readonly restored: number;
+            readonly error_count: number;
+            readonly throttle_count: number;
+            readonly accounts_total: number;
+            readonly accounts_done: number;
+            readonly dry_run: boolean;
+            readonly cancel_requested: boolean;
+        };
+        DiscoveryJobCreateRequest: {
+            /** @description The account to discover; null or absent: every active account. */
+            account?: number | null;
+            /**
+             * @description Collect and count, write no assets.
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        DiscoveryJobDetail: {
+            readonly id: number;
+            readonly status: components["schemas"]["StatusBe4Enum"];
+            readonly trigger: components["schemas"]["TriggerEnum"];
+            readonly started_by: string | null;
+            readonly account: number | null;
+            readonly account_name: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            /** Format: double */
+            readonly duration_seconds: number | null;
+            readonly units_total: number;
+            readonly units_done: number;
+            readonly progress_percent: number;
+            readonly found: number;
+            readonly created: number;
+            readonly updated: number;
+            readonly removed: number;
+            readonly restored: number;
+            readonly error_count: number;
+            readonly throttle_count: number;
+            readonly accounts_total: number;
+            readonly accounts_done: number;
+            readonly dry_run: boolean;
+            readonly cancel_requested: boolean;
+            readonly errors: components["schemas"]["JobError"][];
+            readonly scopes: components["schemas"]["JobScope"][];
+            readonly accounts: components["schemas"]["JobAccount"][];
+            readonly log: string[];
+        };
         /**
          * @description * `production` - Production
          *     * `staging` - Staging
@@ -1271,6 +1493,45 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+        };
+        JobAccount: {
+            account_id: string;
+            readonly account_name: string;
+            readonly status: components["schemas"]["StatusBe4Enum"];
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly units_total: number;
+            readonly units_done: number;
+            readonly found: number;
+            readonly created: number;
+            readonly updated: number;
+            readonly removed: number;
+            readonly restored: number;
+            readonly error_count: number;
+            readonly throttle_count: number;
+        };
+        JobError: {
+            account_id: string;
+            region: string;
+            resource_type: string;
+            error: string;
+        };
+        JobScope: {
+            account_id: string;
+            region: string;
+            resource_type: string;
+            status: string;
+            found: number;
+            created: number;
+            updated: number;
+            removed: number;
+            restored: number;
+            throttles: number;
+            error: string | null;
+            /** Format: double */
+            seconds: number;
         };
         /**
          * @description * `actual` - Actual
@@ -1418,6 +1679,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CostRecord"][];
+        };
+        PaginatedDiscoveryJobList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DiscoveryJob"][];
         };
         PaginatedRelationshipList: {
             /** @example 123 */
@@ -1689,6 +1965,16 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description * `PENDING` - Pending
+         *     * `RUNNING` - Running
+         *     * `COMPLETED` - Completed
+         *     * `PARTIAL` - Partial (some scopes failed)
+         *     * `FAILED` - Failed
+         *     * `CANCELLED` - Cancelled
+         * @enum {string}
+         */
+        StatusBe4Enum: "PENDING" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELLED";
         TestEmailRequest: {
             /** Format: email */
             to: string;
@@ -1704,6 +1990,14 @@ export interface components {
              */
             oidc_issuer_url?: string;
         };
+        /**
+         * @description * `ui` - Web UI
+         *     * `api` - API
+         *     * `cli` - Command line
+         *     * `schedule` - Schedule
+         * @enum {string}
+         */
+        TriggerEnum: "ui" | "api" | "cli" | "schedule";
         User: {
             readonly id: number;
             /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
@@ -1740,100 +2034,6 @@ export interface components {
              */
             is_active?: boolean;
             password?: string;
-        };
-        /** @enum {string} */
-        JobStatusEnum: "PENDING" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELLED";
-        JobError: {
-            account_id: string;
-            region: string;
-            resource_type: string;
-            error: string;
-        };
-        JobScope: {
-            account_id: string;
-            region: string;
-            resource_type: string;
-            status: string;
-            found: number;
-            throttles: number;
-            error: string | null;
-        };
-        DiscoveryJob: {
-            id: number;
-            status: components["schemas"]["JobStatusEnum"];
-            trigger: string;
-            started_by: string | null;
-            account: number | null;
-            account_name: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            started_at: string | null;
-            /** Format: date-time */
-            finished_at: string | null;
-            duration_seconds: number | null;
-            units_total: number;
-            units_done: number;
-            progress_percent: number;
-            found: number;
-            created: number;
-            updated: number;
-            removed: number;
-            restored: number;
-            error_count: number;
-            throttle_count: number;
-            accounts_total: number;
-            accounts_done: number;
-            dry_run: boolean;
-            cancel_requested: boolean;
-        };
-        DiscoveryJobDetail: components["schemas"]["DiscoveryJob"] & {
-            errors: components["schemas"]["JobError"][];
-            scopes: components["schemas"]["JobScope"][];
-            log: string[];
-        };
-        PaginatedDiscoveryJobList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["DiscoveryJob"][];
-        };
-        CountItem: {
-            key: string;
-            count: number;
-        };
-        CostItem: {
-            key: string;
-            amount: string;
-        };
-        CostMonth: {
-            month: string;
-            amount: string;
-        };
-        ComplianceGap: {
-            key: string;
-            label: string;
-            count: number;
-            query: string;
-        };
-        DashboardTotals: {
-            assets: number;
-            accounts: number;
-            critical: number;
-            no_owner: number;
-            cost_this_month: string;
-            cost_last_month: string;
-            currency: string;
-        };
-        Dashboard: {
-            totals: components["schemas"]["DashboardTotals"];
-            assets_by_service: components["schemas"]["CountItem"][];
-            assets_by_criticality: components["schemas"]["CountItem"][];
-            cost_by_month: components["schemas"]["CostMonth"][];
-            cost_by_service: components["schemas"]["CostItem"][];
-            accounts: components["schemas"]["Account"][];
-            recent_jobs: components["schemas"]["DiscoveryJob"][];
-            compliance_gaps: components["schemas"]["ComplianceGap"][];
         };
     };
     responses: never;
@@ -2125,7 +2325,6 @@ export interface operations {
                 first_seen_before?: string;
                 gdpr_relevant?: boolean;
                 id?: string;
-                /** @description Also show REMOVED and DECOMMISSIONED assets. */
                 include_removed?: boolean;
                 integrity?: string;
                 integrity_exclude?: string;
@@ -2760,7 +2959,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description A unique integer value identifying this API token. */
+                id: number;
             };
             cookie?: never;
         };
@@ -2977,6 +3177,165 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CostSummary"];
                 };
+            };
+        };
+    };
+    dashboard_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+        };
+    };
+    discovery_jobs_list: {
+        parameters: {
+            query?: {
+                /** @description Multiple values may be separated by commas. */
+                account?: number[];
+                /** @description true: only jobs over all accounts */
+                all_accounts?: string;
+                created_after?: string;
+                created_before?: string;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description Multiple values may be separated by commas.
+                 *
+                 *     * `PENDING` - Pending
+                 *     * `RUNNING` - Running
+                 *     * `COMPLETED` - Completed
+                 *     * `PARTIAL` - Partial (some scopes failed)
+                 *     * `FAILED` - Failed
+                 *     * `CANCELLED` - Cancelled
+                 */
+                status?: ("CANCELLED" | "COMPLETED" | "FAILED" | "PARTIAL" | "PENDING" | "RUNNING")[];
+                /**
+                 * @description Multiple values may be separated by commas.
+                 *
+                 *     * `ui` - Web UI
+                 *     * `api` - API
+                 *     * `cli` - Command line
+                 *     * `schedule` - Schedule
+                 */
+                trigger?: ("api" | "cli" | "schedule" | "ui")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDiscoveryJobList"];
+                };
+            };
+        };
+    };
+    discovery_jobs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DiscoveryJobCreateRequest"];
+                "multipart/form-data": components["schemas"]["DiscoveryJobCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DiscoveryJobCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryJob"];
+                };
+            };
+            /** @description A job is already running for the account: {detail, job_id} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The task queue is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    discovery_jobs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryJobDetail"];
+                };
+            };
+        };
+    };
+    discovery_jobs_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryJobDetail"];
+                };
+            };
+            /** @description The job has finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3442,6 +3801,8 @@ export const pathsApiAccountsGetParametersQueryAccount_typeValues: ReadonlyArray
 export const pathsApiAccountsGetParametersQueryEnvironmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/accounts/"]["get"]["parameters"]["query"]["environment"]> = ["development", "production", "shared", "staging"];
 export const pathsApiAuditEventsGetParametersQueryEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/audit-events/"]["get"]["parameters"]["query"]["event"]> = ["account_changed", "login", "login_failed", "login_locked", "logout", "password_changed", "password_reset", "password_reset_requested", "role_changed", "settings_changed", "sso_login", "sso_login_failed", "token_created", "token_revoked", "user_created", "user_deleted", "user_updated"];
 export const pathsApiCostsGetParametersQueryKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/costs/"]["get"]["parameters"]["query"]["kind"]> = ["actual", "forecast"];
+export const pathsApiDiscoveryJobsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/discovery/jobs/"]["get"]["parameters"]["query"]["status"]> = ["CANCELLED", "COMPLETED", "FAILED", "PARTIAL", "PENDING", "RUNNING"];
+export const pathsApiDiscoveryJobsGetParametersQueryTriggerValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/discovery/jobs/"]["get"]["parameters"]["query"]["trigger"]> = ["api", "cli", "schedule", "ui"];
 export const pathsApiUsersGetParametersQueryAuth_sourceValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["auth_source"]> = ["local", "oidc"];
 export const pathsApiUsersGetParametersQueryRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["role"]> = ["admin", "editor", "viewer"];
 export const accountTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AccountTypeEnum"]> = ["management", "member"];
@@ -3463,4 +3824,5 @@ export const originEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const protectionNeedEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProtectionNeedEnum"]> = ["normal", "high", "very_high"];
 export const relationshipTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipTypeEnum"]> = ["depends_on", "contains", "connects_to", "managed_by", "runs_in"];
 export const roleEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleEnum"]> = ["admin", "editor", "viewer"];
-export const jobStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatusEnum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
+export const statusBe4EnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusBe4Enum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
+export const triggerEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TriggerEnum"]> = ["ui", "api", "cli", "schedule"];

@@ -30,9 +30,9 @@ export function FilterGroup({ field, label = humanize(field), options, params, o
 
   return (
     <details className="border-bottom py-2" open={active > 0}>
-      <summary className="fw-semibold small d-flex justify-content-between align-items-center">
+      <summary className="fw-semibold small">
         <span>{label}</span>
-        {active > 0 && <span className="badge rounded-pill text-bg-primary">{active}</span>}
+        {active > 0 && <span className="badge rounded-pill text-bg-primary float-end">{active}</span>}
       </summary>
       {all.length > SEARCH_THRESHOLD && (
         <div className="mt-2">

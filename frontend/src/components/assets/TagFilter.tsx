@@ -30,9 +30,9 @@ export function TagFilter({ params, onAdd, onRemove }: TagFilterProps) {
 
   return (
     <details className="border-bottom py-2" open={tags.length > 0}>
-      <summary className="fw-semibold small d-flex justify-content-between">
+      <summary className="fw-semibold small">
         <span>Tags</span>
-        {tags.length > 0 && <span className="badge rounded-pill text-bg-primary">{tags.length}</span>}
+        {tags.length > 0 && <span className="badge rounded-pill text-bg-primary float-end">{tags.length}</span>}
       </summary>
       <form onSubmit={onSubmit} className="mt-2" aria-label="Add tag filter">
         <label htmlFor={inputId} className="form-label small mb-1">

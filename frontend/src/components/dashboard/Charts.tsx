@@ -5,6 +5,7 @@ import { formatMoney } from '@/lib/format';
 import { EmptyState } from '@/components/ui/States';
 
 const PRIMARY = '#3d8bfd';
+const shorten = (label: string) => (label.length > 20 ? `${label.slice(0, 19)}…` : label);
 const SECONDARY = '#20c997';
 
 function ChartCard({ title, children, summary }: { title: string; children: ReactNode; summary: string }) {
@@ -41,7 +42,7 @@ export function BarCard({ title, data, money, currency }: { title: string; data:
         <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} strokeOpacity={0.3} />
           <XAxis type="number" tickFormatter={(v: number) => (money ? formatMoney(v, currency) : String(v))} />
-          <YAxis type="category" dataKey="name" width={110} />
+          <YAxis type="category" dataKey="name" width={130} interval={0} tick={{ fontSize: 12 }} tickFormatter={shorten} />
           <Tooltip formatter={(value) => format(Number(value))} />
           <Bar dataKey="value" name={money ? 'Cost' : 'Assets'} fill={money ? SECONDARY : PRIMARY} radius={[0, 3, 3, 0]} />
         </BarChart>

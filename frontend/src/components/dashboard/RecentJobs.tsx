@@ -1,10 +1,12 @@
 import { Link } from 'react-router';
-import type { DiscoveryJob } from '@/api/discovery';
+import type { Dashboard } from '@/api/dashboard';
 import { JobStatusBadge } from '@/components/ui/StatusBadge';
 import { EmptyState } from '@/components/ui/States';
 import { formatRelative } from '@/lib/format';
 
-export function RecentJobs({ jobs }: { jobs: DiscoveryJob[] }) {
+type Job = Dashboard['recent_jobs'][number];
+
+export function RecentJobs({ jobs }: { jobs: Job[] }) {
   if (jobs.length === 0) return <EmptyState title="No discovery has run yet" icon="radar" />;
   return (
     <ul className="list-group list-group-flush">

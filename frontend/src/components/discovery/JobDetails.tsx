@@ -1,5 +1,6 @@
 import type { DiscoveryJobDetail } from '@/api/discovery';
 import { EmptyState } from '@/components/ui/States';
+import { JobStatusBadge } from '@/components/ui/StatusBadge';
 import { formatNumber } from '@/lib/format';
 
 export function JobCounts({ job }: { job: DiscoveryJobDetail }) {
@@ -97,5 +98,49 @@ export function JobLog({ lines }: { lines: string[] }) {
     <pre className="log-view bg-body-tertiary border rounded p-2 mb-0" tabIndex={0} aria-label="Job log">
       {lines.join('\n')}
     </pre>
+  );
+}
+
+export function JobAccounts({ job }: { job: DiscoveryJobDetail }) {
+  const accounts = job.accounts ?? [];
+  if (accounts.length === 0) return <p className="small text-body-secondary mb-0">No account has started yet.</p>;
+  return (
+    <div className="table-responsive">
+      <table className="table table-sm small mb-0">
+        <caption className="visually-hidden">Status per account</caption>
+        <thead>
+          <tr>
+            <th scope="col">Account</th>
+            <th scope="col">Status</th>
+            <th scope="col">Units</th>
+            <th scope="col" className="text-end">Found</th>
+            <th scope="col" className="text-end">New / changed / removed</th>
+            <th scope="col" className="text-end">Errors</th>
+            <th scope="col" className="text-end">Throttles</th>
+          </tr>
+        </thead>
+        <tbody>
+          {accounts.map((account) => (
+            <tr key={account.account_id}>
+              <td>
+                {account.account_name} <span className="font-monospace text-body-secondary">{account.account_id}</span>
+              </td>
+              <td>
+                <JobStatusBadge status={account.status} />
+              </td>
+              <td>
+                {account.units_done} / {account.units_total}
+              </td>
+              <td className="text-end">{account.found}</td>
+              <td className="text-end">
+                {account.created} / {account.updated} / {account.removed}
+              </td>
+              <td className={`text-end ${account.error_count ? 'text-danger' : ''}`}>{account.error_count}</td>
+              <td className="text-end">{account.throttle_count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

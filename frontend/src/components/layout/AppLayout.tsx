@@ -1,11 +1,13 @@
 import { Suspense, useState } from 'react';
-import { Outlet } from 'react-router';
+import { Outlet, useLocation } from 'react-router';
+import { ErrorBoundary } from '@/components/ui/ErrorBoundary';
 import { LoadingState } from '@/components/ui/States';
 import { Sidebar } from './Sidebar';
 import { TopNavbar } from './TopNavbar';
 
 export function AppLayout() {
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const location = useLocation();
   return (
     <div className="app-shell">
       <a href="#main-content" className="visually-hidden-focusable btn btn-primary position-absolute m-2 z-3">
@@ -17,9 +19,11 @@ export function AppLayout() {
           <Sidebar onNavigate={() => setSidebarOpen(false)} />
         </aside>
         <main id="main-content" className="flex-grow-1 p-3 p-lg-4 app-main" tabIndex={-1}>
-          <Suspense fallback={<LoadingState />}>
-            <Outlet />
-          </Suspense>
+          <ErrorBoundary key={location.pathname}>
+            <Suspense fallback={<LoadingState />}>
+              <Outlet />
+            </Suspense>
+          </ErrorBoundary>
         </main>
       </div>
     </div>

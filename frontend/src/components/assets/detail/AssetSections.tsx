@@ -4,6 +4,7 @@ import { useAuth } from '@/contexts/AuthContext';
 import { CopyButton } from '@/components/ui/CopyButton';
 import { Icon } from '@/components/ui/Icon';
 import { CriticalityBadge } from '@/components/ui/StatusBadge';
+import { ASSET_TYPE_CHOICES } from '@/lib/choices';
 import { formatDateTime, formatRelative, humanize } from '@/lib/format';
 import { DefinitionList, Section } from './DefinitionList';
 
@@ -16,7 +17,7 @@ export function GeneralSection({ asset }: { asset: Asset }) {
       <DefinitionList
         items={[
           { term: 'Asset ID', value: <span className="font-monospace">{asset.asset_id}</span> },
-          { term: 'Type', value: human(asset.asset_type) },
+          { term: 'Type', value: ASSET_TYPE_CHOICES.find((c) => c.value === asset.asset_type)?.label ?? human(asset.asset_type) },
           { term: 'Category', value: asset.category ? <Link to={`/assets?category=${asset.category}`}>{asset.category_name}</Link> : '' },
           { term: 'Service', value: asset.service },
           { term: 'Resource type', value: asset.resource_type },
