@@ -165,6 +165,13 @@ def discovery_account_run(
     return status
 
 
+def discovery_job_run_here(*, job_id: int, listener: Callable[[str, int], None] | None = None) -> DiscoveryJob:
+    """Run a job's accounts one after the other in this process (`discover --sync`: no broker, no worker)."""
+    for account_pk in discovery_job_fan_out(job_id=job_id):
+        discovery_account_run(job_id=job_id, account_pk=account_pk, listener=listener)
+    return DiscoveryJob.objects.get(pk=job_id)
+
+
 def _claim(job_id: int, account_pk: int, *, takeover: bool) -> DiscoveryJobAccount | None:
     now = timezone.now()
     runs = DiscoveryJobAccount.objects.filter(job_id=job_id, account_id=account_pk)
