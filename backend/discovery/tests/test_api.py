@@ -184,3 +184,23 @@ def test_account_discover_action_uses_the_same_service(editor_client, viewer_cli
     pending_job(account)
     conflict = editor_client.post(url)
     assert conflict.status_code == 409 and conflict.json()["job_id"]
+
+
+def test_admin_pages_render_and_cancel_action(admin_user, account):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    job = pending_job(account)
+    finished_job(account)
+    assert client.get("/admin/discovery/discoveryjob/").status_code == 200
+    assert client.get(f"/admin/discovery/discoveryjob/{job.pk}/change/").status_code == 200
+    assert client.get("/admin/discovery/discoverylock/").status_code == 200
+    response = client.post(
+        "/admin/discovery/discoveryjob/",
+        {"action": "cancel_jobs", "_selected_action": [job.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
