@@ -6,7 +6,7 @@ Every knob is an environment variable (documented in .env.example and the Helm c
   with `sync` workers `timeout` kills any request that runs longer than it. With `gthread` the
   timeout is only the worker's heartbeat (the main loop keeps notifying while threads serve), so a
   ten-minute export survives while a truly hung worker is still restarted.
-- Workers from the CPUs this container may use (cgroup quota, then affinity), 2 x CPUs + 1.
+- Workers from the CPUs this container may use (cgroup quota, then affinity): 2 x CPUs + 1, at most 8.
 - Access log: one JSON object per request with the request id Django echoes in X-Request-ID
   (LOG_FORMAT=text gives Gunicorn's classic line plus the id).
 """
@@ -43,7 +43,8 @@ def available_cpus() -> int:
 wsgi_app = "config.wsgi:application"
 bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "0.0.0.0:8000").split(",") if b.strip()]
 worker_class = "gthread"
-workers = _env_int("GUNICORN_WORKERS", 2 * available_cpus() + 1)
+# Capped: without a CPU limit a container sees every host CPU (and each worker holds ~100 MB).
+workers = _env_int("GUNICORN_WORKERS", min(2 * available_cpus() + 1, 8))
 threads = _env_int("GUNICORN_THREADS", 4)
 # Heartbeat for gthread (not a request limit, see above). Exports are bounded by Nginx's timeouts.
 timeout = _env_int("GUNICORN_TIMEOUT", 60)

@@ -152,7 +152,7 @@ def load_gunicorn_conf(monkeypatch, **env) -> dict:
 def test_gunicorn_defaults_suit_streamed_exports(monkeypatch):
     conf = load_gunicorn_conf(monkeypatch)
     assert conf["worker_class"] == "gthread"
-    assert conf["workers"] == 2 * conf["available_cpus"]() + 1
+    assert conf["workers"] == min(2 * conf["available_cpus"]() + 1, 8)
     assert conf["threads"] == 4 and conf["bind"] == ["0.0.0.0:8000"]
     assert conf["graceful_timeout"] > conf["timeout"] and conf["keepalive"] > 60
     assert conf["max_requests"] > 0 and 0 < conf["max_requests_jitter"] < conf["max_requests"]
