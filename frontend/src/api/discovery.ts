@@ -19,6 +19,8 @@ export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
 type JobPage = components['schemas']['PaginatedDiscoveryJobList'];
 
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['PENDING', 'RUNNING'];
+export const TRIGGER_LABELS: Record<string, string> = { ui: 'Web UI', api: 'API', cli: 'Command line', schedule: 'Schedule' };
+
 export const isJobActive = (status: string | undefined) => ACTIVE_JOB_STATUSES.includes(status as JobStatus);
 
 export interface JobListParams {

@@ -106,7 +106,7 @@ export default function AssetsPage() {
               </label>
             </div>
             <div className="ms-auto d-flex flex-wrap gap-2">
-              <SavedViews query={filters} />
+              <SavedViews query={filters} columns={columnKeys} onApplyColumns={setColumnKeys} />
               <ColumnChooser visible={columnKeys} onChange={setColumnKeys} />
               <ExportButtons query={query} />
             </div>
@@ -162,8 +162,8 @@ export default function AssetsPage() {
           )}
         </div>
       </div>
-      {modal === 'edit' && <BulkEditModal target={bulkTarget} onClose={() => { setModal(null); clearSelection(); }} />}
-      {modal === 'relate' && <BulkRelationshipModal target={bulkTarget} onClose={() => { setModal(null); clearSelection(); }} />}
+      {modal === 'edit' && <BulkEditModal target={bulkTarget} onClose={() => setModal(null)} onDone={clearSelection} />}
+      {modal === 'relate' && <BulkRelationshipModal target={bulkTarget} onClose={() => setModal(null)} onDone={clearSelection} />}
     </>
   );
 }

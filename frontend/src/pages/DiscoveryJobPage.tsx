@@ -1,5 +1,5 @@
 import { Link, useParams } from 'react-router';
-import { isJobActive, useCancelJob, useJob } from '@/api/discovery';
+import { isJobActive, JOB_STATUS_LABELS, TRIGGER_LABELS, useCancelJob, useJob } from '@/api/discovery';
 import { Can } from '@/components/auth/guards';
 import { JobAccounts, JobCounts, JobErrors, JobLog, JobScopes } from '@/components/discovery/JobDetails';
 import { Icon } from '@/components/ui/Icon';
@@ -35,7 +35,10 @@ export default function DiscoveryJobPage() {
               title={`Discovery job #${data.id}`}
               subtitle={
                 <span className="d-flex flex-wrap gap-2 align-items-center">
-                  <JobStatusBadge status={data.status} /> {data.account_name || 'All accounts'} · {humanize(data.trigger)}
+                  <span role="status" aria-label={`Job status: ${JOB_STATUS_LABELS[data.status] ?? data.status}`}>
+                    <JobStatusBadge status={data.status} />
+                  </span>{' '}
+                  {data.account_name || 'All accounts'} · {TRIGGER_LABELS[data.trigger] ?? humanize(data.trigger)}
                   {data.started_by && ` by ${data.started_by}`}
                 </span>
               }

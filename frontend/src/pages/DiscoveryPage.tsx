@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { isJobActive, JOB_STATUS_LABELS, useJobs, type DiscoveryJob } from '@/api/discovery';
+import { isJobActive, JOB_STATUS_LABELS, TRIGGER_LABELS, useJobs, type DiscoveryJob } from '@/api/discovery';
 import { Can } from '@/components/auth/guards';
 import { StartDiscovery } from '@/components/discovery/StartDiscovery';
 import { DataTable, type Column } from '@/components/ui/DataTable';
@@ -32,7 +32,7 @@ const COLUMNS: Column<DiscoveryJob>[] = [
       ),
   },
   { key: 'scope', header: 'Scope', render: (job) => job.account_name || 'All accounts' },
-  { key: 'trigger', header: 'Trigger', render: (job) => humanize(job.trigger) },
+  { key: 'trigger', header: 'Trigger', render: (job) => TRIGGER_LABELS[job.trigger] ?? humanize(job.trigger) },
   { key: 'by', header: 'Started by', render: (job) => job.started_by || '—' },
   { key: 'created', header: 'Created', render: (job) => formatDateTime(job.created_at) },
   { key: 'duration', header: 'Duration', render: (job) => formatDuration(job.duration_seconds) },

@@ -23,7 +23,7 @@ const SELECT_FIELDS = [
 ] as const;
 
 /** Sets the chosen people-owned fields on every selected asset; untouched fields stay as they are. */
-export function BulkEditModal({ target, onClose }: { target: BulkTarget; onClose: () => void }) {
+export function BulkEditModal({ target, onClose, onDone }: { target: BulkTarget; onClose: () => void; onDone?: () => void }) {
   const [fields, setFields] = useState<Record<string, string>>({});
   const bulk = useBulkAction();
   const categories = useCategories();
@@ -44,6 +44,7 @@ export function BulkEditModal({ target, onClose }: { target: BulkTarget; onClose
         onSuccess: (result) => {
           toast.success(`Updated ${result.changed} of ${result.matched} assets.`);
           onClose();
+          onDone?.();
         },
       },
     );

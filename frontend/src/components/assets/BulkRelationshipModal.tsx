@@ -9,7 +9,7 @@ import { AssetPicker } from './AssetPicker';
 import type { BulkTarget } from './BulkEditModal';
 
 /** Links every selected asset to one other asset, in either direction. */
-export function BulkRelationshipModal({ target, onClose }: { target: BulkTarget; onClose: () => void }) {
+export function BulkRelationshipModal({ target, onClose, onDone }: { target: BulkTarget; onClose: () => void; onDone?: () => void }) {
   const [other, setOther] = useState<AssetRow | null>(null);
   const [type, setType] = useState(RELATIONSHIP_CHOICES[0]?.value ?? 'depends_on');
   const [direction, setDirection] = useState<'outgoing' | 'incoming'>('outgoing');
@@ -25,6 +25,7 @@ export function BulkRelationshipModal({ target, onClose }: { target: BulkTarget;
         onSuccess: (result) => {
           toast.success(`Added ${result.changed} relationships.`);
           onClose();
+          onDone?.();
         },
       },
     );

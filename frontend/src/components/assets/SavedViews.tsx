@@ -12,14 +12,14 @@ import { toast } from '@/lib/toast';
 
 export const viewUrl = (view: Pick<SavedView, 'query'>) => `/assets${view.query ? `?${view.query}` : ''}`;
 
-function SaveViewModal({ query, onClose }: { query: string; onClose: () => void }) {
+function SaveViewModal({ query, columns, onClose }: { query: string; columns: string[]; onClose: () => void }) {
   const [name, setName] = useState('');
   const [shared, setShared] = useState(false);
   const create = useCreateSavedView();
   const { fieldErrors, formError } = splitErrors(create.error, ['name', 'query', 'shared']);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ name, query, shared }, { onSuccess: onClose });
+    create.mutate({ name, query, shared, columns }, { onSuccess: onClose });
   }
   return (
     <Modal title="Save this view" onClose={onClose}>
@@ -43,7 +43,14 @@ function SaveViewModal({ query, onClose }: { query: string; onClose: () => void 
   );
 }
 
-export function SavedViews({ query }: { query: string }) {
+interface SavedViewsProps {
+  query: string;
+  columns: string[];
+  /** A view remembers its columns too; applying it restores them. */
+  onApplyColumns: (columns: string[]) => void;
+}
+
+export function SavedViews({ query, columns, onApplyColumns }: SavedViewsProps) {
   const views = useSavedViews();
   const remove = useDeleteSavedView();
   const navigate = useNavigate();
@@ -70,6 +77,7 @@ export function SavedViews({ query }: { query: string }) {
                   className="dropdown-item flex-grow-1"
                   onClick={() => {
                     close();
+                    if (view.columns && view.columns.length > 0) onApplyColumns(view.columns);
                     navigate(viewUrl(view));
                   }}
                 >
@@ -78,7 +86,7 @@ export function SavedViews({ query }: { query: string }) {
                 <button type="button" role="menuitem" className="btn btn-sm btn-link" aria-label={`Copy link to ${view.name}`} onClick={() => share(view)}>
                   <Icon name="link-45deg" />
                 </button>
-                {isEditor && view.owner === user?.username && (
+                {isEditor && (view.is_owner ?? view.owner === user?.username) && (
                   <button type="button" role="menuitem" className="btn btn-sm btn-link text-danger" aria-label={`Delete view ${view.name}`} onClick={() => remove.mutate(view.id)}>
                     <Icon name="trash" />
                   </button>
@@ -108,7 +116,7 @@ export function SavedViews({ query }: { query: string }) {
           </>
         )}
       </Dropdown>
-      {saving && <SaveViewModal query={query} onClose={() => setSaving(false)} />}
+      {saving && <SaveViewModal query={query} columns={columns} onClose={() => setSaving(false)} />}
     </>
   );
 }

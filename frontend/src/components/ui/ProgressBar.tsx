@@ -6,10 +6,14 @@ interface ProgressBarProps {
   variant?: string;
 }
 
-/** Percentage of done/total, clamped to 0..100; an empty total counts as 0 % (or 100 % once finished). */
+/**
+ * Percentage of done/total, clamped to 0..100; an empty total counts as 0 % (or 100 % once finished).
+ * While work is still active it never shows 100 %: the total can grow as more of the job is planned.
+ */
 export function progressPercent(done: number, total: number, finished = false): number {
-  if (total <= 0) return finished ? 100 : 0;
-  return Math.max(0, Math.min(100, Math.round((done / total) * 100)));
+  if (finished) return total <= 0 ? 100 : Math.max(0, Math.min(100, Math.round((done / total) * 100)));
+  if (total <= 0) return 0;
+  return Math.max(0, Math.min(99, Math.round((done / total) * 100)));
 }
 
 export function ProgressBar({ done, total, label, active = false, variant = 'primary' }: ProgressBarProps) {
