@@ -18,7 +18,7 @@ from accounts import selectors as cost_selectors
 from accounts.models import AWSAccount, CostKind, CostRecord
 from assets.filters import REVIEW_MAX_AGE
 from assets.models import HIDDEN_STATUSES, Asset, AssetStatus, AssetType, Category, Criticality, DataClassification
-from dashboard.cache import cached
+from dashboard.cache import stale_while_revalidate
 from discovery.models import DiscoveryJob
 
 # Breakdown name -> (column, list filter parameter)
@@ -137,6 +137,10 @@ def _breakdowns(rows: list[tuple], labels: dict[str, dict]) -> tuple[dict[str, l
     return result, totals
 
 
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
 def _money(value) -> str:
     return f"{(value or Decimal(0)):.2f}"
 
@@ -197,9 +201,9 @@ def _jobs() -> list[dict[str, Any]]:
             "trigger": job.trigger,
             "account": job.account_id,
             "account_name": job.account.name if job.account else None,
-            "created_at": job.created_at,
-            "started_at": job.started_at,
-            "finished_at": job.finished_at,
+            "created_at": _iso(job.created_at),
+            "started_at": _iso(job.started_at),
+            "finished_at": _iso(job.finished_at),
             "duration_seconds": job.duration_seconds,
             "found": job.found,
             "created": job.created,
@@ -217,7 +221,7 @@ def _compute() -> dict[str, Any]:
     costs = _costs()
     jobs = _jobs()
     return {
-        "generated_at": timezone.now(),
+        "generated_at": _iso(timezone.now()),
         "totals": {
             "assets": totals.get("visible", 0),
             "accounts": len(labels["account"]),
@@ -236,6 +240,15 @@ def _compute() -> dict[str, Any]:
     }
 
 
-def dashboard_data(serialize=lambda data: data) -> dict[str, Any]:
-    """The figures, `serialize`d once per cache period (the view passes its serializer)."""
-    return cached("dashboard", lambda: serialize(_compute()))
+def dashboard_refresh() -> None:
+    from dashboard.cache import refresh
+
+    refresh("dashboard", _compute)
+
+
+def dashboard_data() -> dict[str, Any]:
+    """The figures (JSON-ready), with `generated_at` and whether a newer set is being computed."""
+    from dashboard.tasks import refresh_dashboard
+
+    result = stale_while_revalidate("dashboard", _compute, refresh_dashboard.delay)
+    return {**result["data"], "stale": result["stale"]}

@@ -67,6 +67,9 @@ def _counts():
 
 class DashboardSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField(help_text="When the figures were computed (cached up to a minute).")
+    stale = serializers.BooleanField(
+        help_text="True while newer figures are being computed in the background (large registers)."
+    )
     totals = DashboardTotalsSerializer()
     assets_by_service = _counts()
     assets_by_asset_type = _counts()

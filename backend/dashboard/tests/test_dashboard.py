@@ -112,3 +112,26 @@ def test_empty_register(viewer_client, db, empty):
     assert data["totals"]["assets"] == 0
     assert data["last_discovery"] is None
     assert data["assets_by_service"] == []
+
+
+def test_slow_figures_are_served_stale_while_a_task_recomputes(editor_client, estate, monkeypatch):
+    monkeypatch.setattr("dashboard.cache.SYNC_LIMIT_SECONDS", 0)  # behave as on a huge register
+    first = get(editor_client)
+    assert first["stale"] is False
+    editor_client.post(f"/api/assets/{estate['saas'].pk}/decommission/")
+    served = get(editor_client)  # old figures at once; the (eager) Celery task recomputed them
+    assert served["stale"] is True and served["totals"]["assets"] == first["totals"]["assets"]
+    again = get(editor_client)
+    assert again["stale"] is False and again["totals"]["assets"] == first["totals"]["assets"] - 1
+
+
+def test_broker_down_still_serves_figures(editor_client, estate, monkeypatch):
+    monkeypatch.setattr("dashboard.cache.SYNC_LIMIT_SECONDS", 0)
+    get(editor_client)
+    editor_client.post(f"/api/assets/{estate['saas'].pk}/decommission/")
+
+    def broken():
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("dashboard.tasks.refresh_dashboard.delay", broken)
+    assert get(editor_client)["stale"] is True

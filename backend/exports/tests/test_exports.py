@@ -96,7 +96,7 @@ def test_export_columns_carry_tags_relationships_and_cost(viewer_client, estate)
 
 def test_excel_summary_sheet_has_totals(viewer_client, estate):
     book = xlsx_sheets(viewer_client, "")
-    rows = [r for r in book["Summary"].iter_rows(values_only=True)]
+    rows = list(book["Summary"].iter_rows(values_only=True))
     flat = {r[0]: r[1] for r in rows if len(r) > 1}
     assert flat["Assets"] == 5
     assert flat["By service"] == "Assets"
@@ -142,10 +142,13 @@ def test_bearer_token_export(db, viewer_user):
 
 @pytest.mark.parametrize("path", ["/assets/export/csv/", "/assets/export/excel/"])
 def test_export_query_count_is_constant(viewer_client, estate, django_assert_num_queries, path):
-    # auth is forced (no query); then: costs (2: by account, currency totals) + the rows query.
+    from django.db import connection
+
+    # auth is forced (no query); then: costs (2: by account, currency totals) + the rows query
+    # (+ SET jit = off / RESET jit around it on PostgreSQL). Relationship counts are subqueries.
     for i in range(20):
         make_asset(name=f"more-{i}")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 3):
         _body(viewer_client.get(path))
 
 
