@@ -18,7 +18,8 @@ def admin_web(admin_user):
 def test_admin_pages_load(admin_web, estate):
     web = estate["web"]
     for url in (
-        "/admin/assets/asset/", "/admin/assets/asset/?status__exact=ACTIVE&q=web", f"/admin/assets/asset/{web.pk}/change/",
+        "/admin/assets/asset/", "/admin/assets/asset/?status__exact=ACTIVE&q=web",
+        f"/admin/assets/asset/{web.pk}/change/",
         "/admin/assets/category/", "/admin/assets/relationship/", "/admin/assets/assetchange/",
         "/admin/assets/savedview/", "/admin/assets/asset/add/",
     ):  # fmt: skip
