@@ -260,7 +260,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
-    "ENUM_NAME_OVERRIDES": {"ProtectionNeedEnum": "assets.models.ProtectionNeed"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProtectionNeedEnum": "assets.models.ProtectionNeed",
+        "AssetStatusEnum": "assets.models.AssetStatus",
+        "AssetTypeEnum": "assets.models.AssetType",
+        "JobStatusEnum": "discovery.models.JobStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -99,15 +99,13 @@ class AssetSerializer(AssetBriefSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), allow_null=True, required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
     asset_type = serializers.ChoiceField(
-        choices=[c for c in AssetType.choices if c[0] != AssetType.AWS],
-        required=False,
-        help_text="Read: any type. Write: non-AWS types only (AWS assets come from discovery).",
-    )
+        choices=AssetType.choices, required=False,
+        help_text="Write: non-AWS types only (AWS assets come from discovery); `aws` is a 400.",
+    )  # fmt: skip
     status = serializers.ChoiceField(
-        choices=[AssetStatus.ACTIVE, AssetStatus.INACTIVE, AssetStatus.UNKNOWN],
-        required=False,
-        help_text="Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.",
-    )
+        choices=AssetStatus.choices, required=False,
+        help_text="Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others (400).",
+    )  # fmt: skip
     tags = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     ip_addresses = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     dns_names = serializers.ListField(child=serializers.CharField(max_length=512), required=False)
