@@ -17,7 +17,12 @@ api_patterns = [
     path("", include("dashboard.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its init script from a URL instead of inline: the CSP allows no inline JS.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # GET/HEAD only: OPTIONS made its template renderer fail with a 500 (drf-spectacular 0.28).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        name="swagger-ui",
+    ),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^.*$", api_not_found),
 ]

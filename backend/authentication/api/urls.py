@@ -5,6 +5,8 @@ from authentication.api import admin_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# No `.json` suffix routes: JSON is the only format, and the suffix variants broke every @action (500).
+router.include_format_suffixes = False
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
 router.register("users", admin_views.UserViewSet, basename="user")
 router.register("audit-events", admin_views.AuditEventViewSet, basename="audit-event")
