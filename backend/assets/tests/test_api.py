@@ -387,3 +387,19 @@ def test_schema_documents_the_asset_api(viewer_client, admin_client):
     assert "count_is_estimate" in components["PaginatedAssetBriefList"]["properties"]
     params = {p["name"] for p in schema["paths"]["/api/assets/"]["get"]["parameters"]}
     assert {"q", "tag", "service_exclude", "missing", "ordering", "include_removed", "page_size"} <= params
+
+
+@pytest.mark.parametrize("path", ["by-ids", "dense", "search-too-slow"])
+def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypatch, path):
+    """Text/tag queries take one of three paths (see AssetPagination); all must give the same page."""
+    query = "/api/assets/?tag=Env&ordering=-name&page_size=2"
+    expected = [r["id"] for r in viewer_client.get(query).json()["results"]]
+    if path == "dense":
+        monkeypatch.setattr("assets.api.pagination.DENSE_MATCHES", 1)
+    elif path == "search-too-slow":
+        monkeypatch.setattr("assets.api.pagination.matching_ids", lambda qs, limit: None)
+    data = viewer_client.get(query).json()
+    assert [r["id"] for r in data["results"]] == expected
+    assert data["count"] >= 3 and data["next"]
+    last = viewer_client.get(query + "&page=2").json()
+    assert last["count"] == 3 and last["count_is_estimate"] is False and last["next"] is None
