@@ -22,9 +22,12 @@ test('screenshot of each main page (admin)', async ({ page }) => {
     await page.waitForLoadState('networkidle');
     await snapshot(page, name);
   }
-  await page.goto('/assets?q=e2e-db-main');
-  await page.getByRole('link', { name: 'e2e-db-main' }).click();
-  await page.getByRole('link', { name: 'Graph' }).click();
+  // The graph of a discovered instance (it references its VPC, subnet, security groups...).
+  const list = await (await page.request.get('/api/assets/?resource_type=ec2:instance&page_size=1')).json();
+  const id: number = list.results[0]?.id ?? 1;
+  await page.goto(`/assets/${id}/graph`);
   await expect(page.getByRole('heading', { name: /Relationships of/ })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Depth' }).selectOption('2');
+  await page.waitForLoadState('networkidle');
   await snapshot(page, 'asset-graph');
 });

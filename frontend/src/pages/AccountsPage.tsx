@@ -15,7 +15,9 @@ const COLUMNS: Column<Account>[] = [
     render: (a) => (
       <>
         <span className="fw-semibold">{a.name}</span> {!a.is_active && <span className="badge text-bg-secondary">inactive</span>}
-        <div className="small text-body-secondary font-monospace">{a.account_id}</div>
+        <div className="small text-body-secondary">
+          <span className="font-monospace">{a.account_id}</span> · {a.has_credentials ? 'access keys' : 'assumed role'}
+        </div>
       </>
     ),
   },
@@ -37,10 +39,18 @@ const COLUMNS: Column<Account>[] = [
       (a.regions ?? []).length === 0 ? <span className="text-body-secondary small">all enabled</span> : <span className="small" title={(a.regions ?? []).join(', ')}>{(a.regions ?? []).length} regions</span>,
   },
   { key: 'assets', header: 'Assets', className: 'text-end', render: (a) => <Link to={`/assets?account=${a.id}`}>{formatNumber(a.asset_count)}</Link> },
-  { key: 'cost', header: 'Cost this month', className: 'text-end', render: (a) => formatMoney(a.cost_this_month, a.currency) },
-  { key: 'last_month', header: 'Last month', className: 'text-end', render: (a) => formatMoney(a.cost_last_month, a.currency) },
+  {
+    key: 'cost',
+    header: 'Cost this month',
+    className: 'text-end text-nowrap',
+    render: (a) => (
+      <>
+        {formatMoney(a.cost_this_month, a.currency)}
+        <div className="small text-body-secondary">last {formatMoney(a.cost_last_month, a.currency)}</div>
+      </>
+    ),
+  },
   { key: 'discovery', header: 'Last discovery', render: (a) => formatRelative(a.last_discovery_at) },
-  { key: 'credentials', header: 'Access', render: (a) => (a.has_credentials ? <span className="badge text-bg-info">access keys</span> : <span className="badge text-bg-light border">role</span>) },
   { key: 'actions', header: 'Actions', className: 'text-end', render: (a) => <AccountActions account={a} /> },
 ];
 

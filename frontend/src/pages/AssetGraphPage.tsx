@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAsset, useAssetGraph } from '@/api/assets';
-import { RelationshipGraph } from '@/components/assets/RelationshipGraph';
+import { GraphLegend, RelationshipGraph } from '@/components/assets/RelationshipGraph';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState, QueryBoundary } from '@/components/ui/States';
 
@@ -52,6 +52,7 @@ export default function AssetGraphPage() {
             <>
               {data.truncated && <div className="alert alert-warning small">The neighbourhood is large; only part of it is shown.</div>}
               <RelationshipGraph key={`${id}-${depth}`} graph={data} centreId={id} />
+              <GraphLegend />
             </>
           )
         }

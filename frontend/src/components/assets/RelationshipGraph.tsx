@@ -8,6 +8,19 @@ const WIDTH = 900;
 const HEIGHT = 520;
 const DEPTH_COLORS = ['#0d6efd', '#20c997', '#fd7e14', '#6f42c1'];
 
+export function GraphLegend() {
+  return (
+    <ul className="list-inline small text-body-secondary mt-2 mb-0" aria-label="Legend">
+      {['This asset', '1 hop', '2 hops', '3 hops'].map((label, depth) => (
+        <li key={label} className="list-inline-item me-3">
+          <span className="d-inline-block rounded-circle me-1 align-middle" style={{ width: 10, height: 10, background: DEPTH_COLORS[depth] }} aria-hidden="true" />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Interactive SVG neighbourhood: drag nodes, hover to highlight links, click or Enter to open. */
 export function RelationshipGraph({ graph, centreId }: { graph: AssetGraph; centreId: number }) {
   const navigate = useNavigate();
