@@ -46,10 +46,11 @@ $(STAMPS)/oidc-op: $(wildcard $(OIDC_OP)/package-lock.json) | $(STAMPS)
 	@touch $@
 
 .PHONY: system-packages
-system-packages: ## Debian packages for browser and proxy tests (chromium, nginx)
+system-packages: ## Debian packages for browser and proxy tests (chromium, nginx, envsubst)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v envsubst >/dev/null || missing="$$missing gettext-base"; \
 	if [ -n "$$missing" ]; then \
 	  echo "==> apt-get install$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -111,6 +112,15 @@ test-frontend: $(STAMPS)/npm ## Frontend unit tests (Vitest)
 test-e2e: $(STAMPS)/venv $(STAMPS)/npm system-packages build ## Playwright in Chromium against a real Django server
 	@echo "==> Browser end-to-end tests"
 	@cd $(FRONTEND) && VENV=$(VENV) npm run e2e
+
+.PHONY: test-e2e-nginx
+test-e2e-nginx: $(STAMPS)/venv $(STAMPS)/npm system-packages build ## Playwright again, through nginx/nginx.conf
+	@echo "==> Browser end-to-end tests through Nginx"
+	@VENV=$(VENV) bash nginx/e2e-through-nginx.sh
+
+.PHONY: helm-sync
+helm-sync: ## Copy nginx/nginx.conf into the Helm chart (a test checks they are equal)
+	cp nginx/nginx.conf deploy/helm/cloudtally/files/nginx.conf
 
 .PHONY: audit
 audit: $(STAMPS)/venv $(STAMPS)/npm ## Known-vulnerability audit of Python and npm dependencies

@@ -43,7 +43,11 @@ def worker(tmp_path):
 def send_task(broker_dir, name: str, *args) -> None:
     """Publish to the worker's filesystem broker the way the web process would."""
     client = Celery(broker="filesystem://")
-    folders = {"data_folder_in": str(broker_dir / "queue"), "data_folder_out": str(broker_dir / "queue")}
+    folders = {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "control_folder": str(broker_dir / "control"),
+    }
     client.conf.broker_transport_options = {**folders, "processed_folder": str(broker_dir / "processed")}
     client.send_task(name, args=args)
 
