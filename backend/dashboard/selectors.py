@@ -129,6 +129,8 @@ def _breakdowns(rows: list[tuple], labels: dict[str, dict]) -> tuple[dict[str, l
         if key in (None, ""):
             value, label, query = "", "(none)", MISSING_QUERY.get(name, "")
         else:
+            if name in ("account", "category"):
+                key = int(key)  # MySQL's UNION ALL hands integer keys back as text
             value, label = labels.get(name, {}).get(key, (str(key), str(key)))
             query = f"{param}={value}" + ("&include_removed=true" if name == "status" else "")
         result[name].append({"key": value, "label": label, "count": count, "query": query})

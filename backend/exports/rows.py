@@ -79,10 +79,12 @@ def inert(text: str) -> str:
     return "'" + text if text and text[0] in FORMULA_PREFIXES else text
 
 
-def _count(column: str) -> RawSQL:
+def _count(column: str, alias: str) -> RawSQL:
     # COUNT(*) (not COUNT(id)): answered from the relationship index without touching its table.
-    sql = f'(SELECT COUNT(*) FROM assets_relationship r WHERE r.{column} = "assets_asset"."id")'  # noqa: S608
-    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 - our own column names
+    quote = connections[alias].ops.quote_name
+    asset_id = f"{quote('assets_asset')}.{quote('id')}"
+    sql = f"(SELECT COUNT(*) FROM {quote('assets_relationship')} r WHERE r.{column} = {asset_id})"  # noqa: S608
+    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 - our own identifiers
 
 
 def export_queryset(query: str | QueryDict) -> QuerySet:
@@ -91,7 +93,8 @@ def export_queryset(query: str | QueryDict) -> QuerySet:
     On PostgreSQL every cell comes back formatted (exports/pg_format.py); elsewhere as raw values
     for `_formatter` below.
     """
-    qs = filter_assets(query).annotate(rel_out=_count("source_id"), rel_in=_count("target_id"))
+    qs = filter_assets(query)
+    qs = qs.annotate(rel_out=_count("source_id", qs.db), rel_in=_count("target_id", qs.db))
     if connections[qs.db].vendor != "postgresql":
         return qs.values_list(*[c[1] for c in COLUMNS])
     from exports import pg_format
