@@ -30,7 +30,7 @@ export function makeUser(role: Me['role'] = 'admin', overrides: Partial<Me> = {}
 /** Shows the router's current location so tests can assert on URL state. */
 export function LocationProbe() {
   const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
+  return <div data-testid="location" hidden>{`${location.pathname}${location.search}`}</div>;
 }
 
 interface RenderOptions {
