@@ -57,13 +57,14 @@ def asset_detail_queryset() -> QuerySet:
     )
 
 
-def count_capped(qs: QuerySet) -> tuple[int, bool]:
+def count_capped(qs: QuerySet, *, sample: bool = False) -> tuple[int, bool]:
     """(count, is_estimate) without ever counting a million rows.
 
     Counts up to ASSETS_EXACT_COUNT_LIMIT + 1 rows (`COUNT(*) FROM (... LIMIT n)` stops reading at
     n). On PostgreSQL that count also gets ASSETS_COUNT_TIMEOUT_MS (statement_timeout); when it hits
-    the limit or the timeout the answer is the planner's estimate (the caller raises it to at least
-    the rows it has seen). Other databases (small deployments) count exactly.
+    the limit or the timeout the answer is an estimate: the planner's, or with `sample` (text/tag
+    filters, which the planner cannot estimate) a block-sample count. The caller raises it to at
+    least the rows it has seen. Other databases (small deployments) count exactly.
     """
     qs = qs.order_by()
     connection = connections[qs.db]
@@ -73,7 +74,8 @@ def count_capped(qs: QuerySet) -> tuple[int, bool]:
     counted = _count_with_timeout(qs, cap + 1, settings.ASSETS_COUNT_TIMEOUT_MS)
     if counted is not None and counted <= cap:
         return counted, False
-    return max(planner_estimate(qs), counted or 0), True
+    estimate = sampled_estimate(qs) if sample else None
+    return max(estimate if estimate is not None else planner_estimate(qs), counted or 0), True
 
 
 def _with_settings(qs: QuerySet, settings_sql: list[str], run):

@@ -63,7 +63,9 @@ class AssetPagination(PageNumberPagination):
         if rows is None:
             # Counting first also tells whether a text/tag filter is dense enough to page through
             # the ordering index (selectors.fetch_page).
-            self.count, self.count_is_estimate = count_capped(queryset)
+            self.count, self.count_is_estimate = count_capped(queryset, sample=text_or_tag)
+            if text_or_tag:
+                self.count = max(self.count, len(ids or ()))  # we saw that many matching ids
             dense = text_or_tag and (self.count_is_estimate or self.count > DENSE_MATCHES)
             rows = fetch_page(queryset, offset, offset + page_size + 1, dense=dense)
         if not rows and self.page_number > 1:
