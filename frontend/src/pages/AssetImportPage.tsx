@@ -10,7 +10,7 @@ function ImportReport({ result }: { result: ImportResult }) {
   if (result.errors.length === 0) {
     return (
       <div className="alert alert-success" role="status">
-        Imported {result.created} assets. <Link to="/assets?ordering=-id">See the newest assets</Link>
+        Imported {result.created} {result.created === 1 ? 'asset' : 'assets'}. <Link to="/assets?ordering=-id">See the newest assets</Link>
       </div>
     );
   }
@@ -45,6 +45,12 @@ function ImportReport({ result }: { result: ImportResult }) {
     </div>
   );
 }
+
+const IMPORT_COLUMNS = [
+  'asset_type', 'status', 'service', 'resource_type', 'resource_id', 'region', 'owner', 'owner_name', 'department', 'criticality',
+  'data_classification', 'confidentiality', 'integrity', 'availability', 'personal_data', 'gdpr_relevant', 'backup_enabled',
+  'monitoring_enabled', 'vendor', 'url', 'version', 'description', 'notes', 'category', 'tags', 'ip_addresses', 'dns_names',
+]; // prettier-ignore
 
 export default function AssetImportPage() {
   const [file, setFile] = useState<File | null>(null);
@@ -85,12 +91,14 @@ export default function AssetImportPage() {
             problem is listed by line and column.
           </p>
           <p>
-            Columns: <code>name</code> (required), <code>asset_type</code> (saas, self_hosted, on_premise, other), <code>service</code>, <code>resource_type</code>,{' '}
-            <code>owner_name</code>, <code>department</code>, <code>criticality</code>, <code>data_classification</code>, <code>confidentiality</code>,{' '}
-            <code>integrity</code>, <code>availability</code>, <code>vendor</code>, <code>url</code>, <code>description</code>, <code>category</code>, <code>tags</code>.
-          </p>
-          <p>
-            Tip: an export from the asset list (<Link to="/assets">Export CSV</Link>) shows the exact column names.
+            Columns (header names): <code>name</code> (required) and any of {IMPORT_COLUMNS.map((c, i) => (
+              <span key={c}>
+                {i > 0 && ', '}
+                <code>{c}</code>
+              </span>
+            ))}
+            . Yes/no columns take yes/no, true/false or 1/0; lists (IP addresses, DNS names) are separated by semicolons; tags are written as
+            <code>key=value;key2=value2</code>; <code>category</code> is a category name and <code>owner</code> a username.
           </p>
         </div>
       </div>
