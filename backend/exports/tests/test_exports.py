@@ -168,3 +168,35 @@ def test_export_command_rejects_bad_filters(db, tmp_path):
 
     with pytest.raises(CommandError):
         call_command("export_assets", "--status", "NOPE", "-o", str(tmp_path / "x.csv"))
+
+
+TRICKY_TAGS = [
+    {},
+    {"a": "1"},
+    {"quote": 'say "hi"', "back": "c:\\temp"},
+    {"list": "x, y", "colon": "k: v", "eq": "a=b"},
+    {"=formula": "v"},
+    {"n": "", "emoji": "ü✓"},
+]
+
+
+def test_database_and_python_formatting_agree(db):
+    """On PostgreSQL the cells are formatted in SQL; they must equal the Python formatter's output."""
+    from exports.rows import COLUMNS, _formatter
+
+    for i, tags in enumerate(TRICKY_TAGS):
+        ips = ["10.0.0.1", "-x"] if i % 2 else []
+        dns = ['a"b.example'] if i == 2 else []
+        make_asset(
+            name=f"=t{i}", tags=tags, ip_addresses=ips, dns_names=dns, description="+d", personal_data=bool(i % 2)
+        )
+    from django.db import connection
+
+    from assets.filters import filter_assets
+    from exports.rows import export_queryset
+
+    raw = filter_assets("ordering=id").extra(select={"rel_out": "0", "rel_in": "0"})
+    python_rows = [_formatter({}, formatted=False)(row) for row in raw.values_list(*[c[1] for c in COLUMNS])]
+    in_db = connection.vendor == "postgresql"
+    db_rows = [_formatter({}, formatted=in_db)(row) for row in export_queryset("ordering=id")]
+    assert db_rows == python_rows
