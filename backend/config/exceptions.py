@@ -28,8 +28,9 @@ def _first_message(errors) -> str:
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    elif isinstance(exc, DataError):
-        # Values the database rejects (out of range numbers, over-long text) are the client's fault.
+    elif isinstance(exc, DataError | OverflowError):
+        # Values the database rejects (out of range numbers, over-long text) are the client's fault;
+        # SQLite's driver refuses integers beyond 64 bits with OverflowError before the database sees them.
         exc = exceptions.ValidationError({"detail": ["A value is out of range or too long for its field."]})
     response = exception_handler(exc, context)
     if response is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import itertools
 import json
 from decimal import Decimal
 
@@ -100,9 +101,9 @@ def seed() -> None:
                 resource_type="ec2:instance",
                 resource_id=f"i-{n:08x}",
                 arn=f"arn:aws:ec2:eu-west-1:{member.account_id}:instance/i-{n:08x}",
-                tags={"Env": "prod", "Nested": "{\"a\": [1, 2]}", "n": str(n)},
+                tags={"Env": "prod", "Nested": '{"a": [1, 2]}', "n": str(n)},
                 attributes={"deep": {"list": [1, None, True, 2.5]}},
-                ip_addresses=["10.0.0.%d" % n],
+                ip_addresses=[f"10.0.0.{n}"],
                 first_seen=WHEN,
                 last_seen=timezone.now(),
                 owner=editor if n % 3 == 0 else None,
@@ -113,7 +114,7 @@ def seed() -> None:
     for asset in assets:
         AssetChange.objects.create(asset=asset, action=ChangeAction.CREATED, job=job, timestamp=WHEN)
         AssetChange.objects.create(asset=asset, action=ChangeAction.UPDATED, user=editor, changes={"name": ["a", "b"]})
-    for source, target in zip(assets, assets[1:], strict=False):
+    for source, target in itertools.pairwise(assets):
         Relationship.objects.create(source=source, target=target, relationship_type=RelationshipType.DEPENDS_ON)
     SavedView.objects.create(name="prod", query="tag=Env:prod&q=%25", owner=admin, shared=True)
     APIToken.objects.create(user=admin, name="ci", prefix="ctk_abcd", key_hash=hash_token("ctk_backup-token"))
@@ -170,7 +171,8 @@ def test_json_backup_holds_no_plaintext_secret_and_full_precision_times(tmp_path
     seed()
     path = tmp_path / "cloudtally.jsonl.gz"
     call_command("backup", "-o", str(path), "--format", "json")
-    text = gzip.open(path, "rt", encoding="utf-8").read()
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        text = stream.read()
     for secret in (SECRET_KEY_ID, SECRET_ACCESS, "oidc-backup-secret", "smtp-backup-secret", "pw-Backup-123456"):
         assert secret not in text
     assert "fernet:" in text
@@ -185,11 +187,12 @@ def test_restore_of_a_broken_file_changes_nothing(tmp_path):
     before = fingerprint()
     path = tmp_path / "cloudtally.jsonl.gz"
     call_command("backup", "-o", str(path), "--format", "json")
-    lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        lines = stream.read().splitlines()
     broken = tmp_path / "broken.jsonl.gz"
     with gzip.open(broken, "wt", encoding="utf-8") as out:
         out.write("\n".join(lines[: len(lines) // 2]) + "\n{not json\n")
-    with pytest.raises(Exception):  # noqa: B017 - DeserializationError surfaces as is
+    with pytest.raises(Exception):
         call_command("restore", str(broken), "--noinput")
     assert fingerprint() == before
 
