@@ -6,8 +6,7 @@ import { dashboardQueries } from './dashboard';
 export type Asset = components['schemas']['Asset'];
 export type AssetRow = components['schemas']['AssetBrief'];
 export type AssetInput = components['schemas']['AssetRequest'];
-/** Any status an asset can be in (the detail schema lists only the writable ones). */
-export type AssetStatus = components['schemas']['AssetBriefStatusEnum'];
+export type AssetStatus = components['schemas']['AssetStatusEnum'];
 export type RelationshipType = components['schemas']['RelationshipTypeEnum'];
 export type AssetChange = components['schemas']['AssetChange'];
 export type AssetRelationships = components['schemas']['AssetRelationships'];

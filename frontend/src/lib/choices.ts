@@ -1,8 +1,7 @@
 /** Select options built from the enum values generated out of the OpenAPI schema. */
 import {
   accountTypeEnumValues,
-  assetAssetTypeEnumValues,
-  assetBriefAssetTypeEnumValues,
+  assetTypeEnumValues,
   assetChangeActionEnumValues,
   eventEnumValues,
   criticalityEnumValues,
@@ -22,7 +21,7 @@ export interface Choice {
 const toChoices = (values: ReadonlyArray<string>): Choice[] =>
   values.filter(Boolean).map((value) => ({ value, label: humanize(value.toLowerCase()) }));
 
-export const ASSET_TYPE_CHOICES = toChoices(assetBriefAssetTypeEnumValues).map((c) => (c.value === 'aws' ? { ...c, label: 'AWS resource' } : c));
+export const ASSET_TYPE_CHOICES = toChoices(assetTypeEnumValues).map((c) => (c.value === 'aws' ? { ...c, label: 'AWS resource' } : c));
 const SEVERITY = ['critical', 'high', 'medium', 'low'];
 export const CRITICALITY_CHOICES = toChoices([...criticalityEnumValues].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b)));
 export const CLASSIFICATION_CHOICES = toChoices(dataClassificationEnumValues);
@@ -31,6 +30,7 @@ export const ENVIRONMENT_CHOICES = toChoices(environmentEnumValues);
 export const ACCOUNT_TYPE_CHOICES = toChoices(accountTypeEnumValues);
 export const DISCOVERY_INTERVAL_CHOICES = toChoices(discoveryIntervalEnumValues);
 export const ROLE_CHOICES = toChoices(roleEnumValues);
-export const MANUAL_ASSET_TYPE_CHOICES = toChoices(assetAssetTypeEnumValues);
+/** Hand-entered assets: every type but AWS (those come from discovery). */
+export const MANUAL_ASSET_TYPE_CHOICES = ASSET_TYPE_CHOICES.filter((c) => c.value !== 'aws');
 export const CHANGE_ACTION_CHOICES = toChoices(assetChangeActionEnumValues);
 export const AUDIT_EVENT_CHOICES = toChoices(eventEnumValues);

@@ -881,20 +881,23 @@ export interface components {
             readonly asset_id: string;
             name: string;
             /**
-             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             * @description Write: non-AWS types only (AWS assets come from discovery); `aws` is a 400.
              *
+             *     * `aws` - AWS resource
              *     * `saas` - SaaS
              *     * `self_hosted` - Self-hosted
              *     * `on_premise` - On-premise
              *     * `other` - Other
              */
-            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            asset_type?: components["schemas"]["AssetTypeEnum"];
             /**
-             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others (400).
              *
-             *     * `ACTIVE` - ACTIVE
-             *     * `INACTIVE` - INACTIVE
-             *     * `UNKNOWN` - UNKNOWN
+             *     * `ACTIVE` - Active
+             *     * `INACTIVE` - Inactive
+             *     * `UNKNOWN` - Unknown
+             *     * `REMOVED` - Removed (gone from AWS)
+             *     * `DECOMMISSIONED` - Decommissioned
              */
             status?: components["schemas"]["AssetStatusEnum"];
             service?: string;
@@ -957,21 +960,13 @@ export interface components {
             readonly console_url: string;
             readonly is_aws: boolean;
         };
-        /**
-         * @description * `saas` - SaaS
-         *     * `self_hosted` - Self-hosted
-         *     * `on_premise` - On-premise
-         *     * `other` - Other
-         * @enum {string}
-         */
-        AssetAssetTypeEnum: "saas" | "self_hosted" | "on_premise" | "other";
         AssetBrief: {
             readonly id: number;
             /** @description Human id, e.g. AST-000123. */
             readonly asset_id: string;
             readonly name: string;
-            readonly asset_type: components["schemas"]["AssetBriefAssetTypeEnum"];
-            readonly status: components["schemas"]["AssetBriefStatusEnum"];
+            readonly asset_type: components["schemas"]["AssetTypeEnum"];
+            readonly status: components["schemas"]["AssetStatusEnum"];
             readonly service: string;
             readonly resource_type: string;
             readonly resource_id: string;
@@ -1002,24 +997,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /**
-         * @description * `aws` - AWS resource
-         *     * `saas` - SaaS
-         *     * `self_hosted` - Self-hosted
-         *     * `on_premise` - On-premise
-         *     * `other` - Other
-         * @enum {string}
-         */
-        AssetBriefAssetTypeEnum: "aws" | "saas" | "self_hosted" | "on_premise" | "other";
-        /**
-         * @description * `ACTIVE` - Active
-         *     * `INACTIVE` - Inactive
-         *     * `UNKNOWN` - Unknown
-         *     * `REMOVED` - Removed (gone from AWS)
-         *     * `DECOMMISSIONED` - Decommissioned
-         * @enum {string}
-         */
-        AssetBriefStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN" | "REMOVED" | "DECOMMISSIONED";
         AssetChange: {
             readonly id: number;
             /** Format: date-time */
@@ -1060,20 +1037,23 @@ export interface components {
         AssetRequest: {
             name: string;
             /**
-             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             * @description Write: non-AWS types only (AWS assets come from discovery); `aws` is a 400.
              *
+             *     * `aws` - AWS resource
              *     * `saas` - SaaS
              *     * `self_hosted` - Self-hosted
              *     * `on_premise` - On-premise
              *     * `other` - Other
              */
-            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            asset_type?: components["schemas"]["AssetTypeEnum"];
             /**
-             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others (400).
              *
-             *     * `ACTIVE` - ACTIVE
-             *     * `INACTIVE` - INACTIVE
-             *     * `UNKNOWN` - UNKNOWN
+             *     * `ACTIVE` - Active
+             *     * `INACTIVE` - Inactive
+             *     * `UNKNOWN` - Unknown
+             *     * `REMOVED` - Removed (gone from AWS)
+             *     * `DECOMMISSIONED` - Decommissioned
              */
             status?: components["schemas"]["AssetStatusEnum"];
             service?: string;
@@ -1106,12 +1086,23 @@ export interface components {
             notes?: string;
         };
         /**
-         * @description * `ACTIVE` - ACTIVE
-         *     * `INACTIVE` - INACTIVE
-         *     * `UNKNOWN` - UNKNOWN
+         * @description * `ACTIVE` - Active
+         *     * `INACTIVE` - Inactive
+         *     * `UNKNOWN` - Unknown
+         *     * `REMOVED` - Removed (gone from AWS)
+         *     * `DECOMMISSIONED` - Decommissioned
          * @enum {string}
          */
-        AssetStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN";
+        AssetStatusEnum: "ACTIVE" | "INACTIVE" | "UNKNOWN" | "REMOVED" | "DECOMMISSIONED";
+        /**
+         * @description * `aws` - AWS resource
+         *     * `saas` - SaaS
+         *     * `self_hosted` - Self-hosted
+         *     * `on_premise` - On-premise
+         *     * `other` - Other
+         * @enum {string}
+         */
+        AssetTypeEnum: "aws" | "saas" | "self_hosted" | "on_premise" | "other";
         AuditEvent: {
             readonly id: number;
             /** Format: date-time */
@@ -1268,6 +1259,8 @@ export interface components {
              * @description When the figures were computed (cached up to a minute).
              */
             generated_at: string;
+            /** @description True while newer figures are being computed in the background (large registers). */
+            stale: boolean;
             totals: components["schemas"]["DashboardTotals"];
             assets_by_service: components["schemas"]["CountItem"][];
             assets_by_asset_type: components["schemas"]["CountItem"][];
@@ -1336,7 +1329,7 @@ export interface components {
         DiscoveryIntervalEnum: "off" | "hourly" | "daily" | "weekly" | "monthly";
         DiscoveryJob: {
             readonly id: number;
-            readonly status: components["schemas"]["StatusBe4Enum"];
+            readonly status: components["schemas"]["JobStatusEnum"];
             readonly trigger: components["schemas"]["TriggerEnum"];
             readonly started_by: string | null;
             readonly account: number | null;
@@ -1375,7 +1368,7 @@ export interface components {
         };
         DiscoveryJobDetail: {
             readonly id: number;
-            readonly status: components["schemas"]["StatusBe4Enum"];
+            readonly status: components["schemas"]["JobStatusEnum"];
             readonly trigger: components["schemas"]["TriggerEnum"];
             readonly started_by: string | null;
             readonly account: number | null;
@@ -1497,7 +1490,7 @@ export interface components {
         JobAccount: {
             account_id: string;
             readonly account_name: string;
-            readonly status: components["schemas"]["StatusBe4Enum"];
+            readonly status: components["schemas"]["JobStatusEnum"];
             /** Format: date-time */
             readonly started_at: string | null;
             /** Format: date-time */
@@ -1533,6 +1526,16 @@ export interface components {
             /** Format: double */
             seconds: number;
         };
+        /**
+         * @description * `PENDING` - Pending
+         *     * `RUNNING` - Running
+         *     * `COMPLETED` - Completed
+         *     * `PARTIAL` - Partial (some scopes failed)
+         *     * `FAILED` - Failed
+         *     * `CANCELLED` - Cancelled
+         * @enum {string}
+         */
+        JobStatusEnum: "PENDING" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELLED";
         /**
          * @description * `actual` - Actual
          *     * `forecast` - Forecast
@@ -1776,20 +1779,23 @@ export interface components {
         PatchedAssetRequest: {
             name?: string;
             /**
-             * @description Read: any type. Write: non-AWS types only (AWS assets come from discovery).
+             * @description Write: non-AWS types only (AWS assets come from discovery); `aws` is a 400.
              *
+             *     * `aws` - AWS resource
              *     * `saas` - SaaS
              *     * `self_hosted` - Self-hosted
              *     * `on_premise` - On-premise
              *     * `other` - Other
              */
-            asset_type?: components["schemas"]["AssetAssetTypeEnum"];
+            asset_type?: components["schemas"]["AssetTypeEnum"];
             /**
-             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others.
+             * @description Write: ACTIVE/INACTIVE/UNKNOWN; use decommission/restore for the others (400).
              *
-             *     * `ACTIVE` - ACTIVE
-             *     * `INACTIVE` - INACTIVE
-             *     * `UNKNOWN` - UNKNOWN
+             *     * `ACTIVE` - Active
+             *     * `INACTIVE` - Inactive
+             *     * `UNKNOWN` - Unknown
+             *     * `REMOVED` - Removed (gone from AWS)
+             *     * `DECOMMISSIONED` - Decommissioned
              */
             status?: components["schemas"]["AssetStatusEnum"];
             service?: string;
@@ -1965,16 +1971,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /**
-         * @description * `PENDING` - Pending
-         *     * `RUNNING` - Running
-         *     * `COMPLETED` - Completed
-         *     * `PARTIAL` - Partial (some scopes failed)
-         *     * `FAILED` - Failed
-         *     * `CANCELLED` - Cancelled
-         * @enum {string}
-         */
-        StatusBe4Enum: "PENDING" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELLED";
         TestEmailRequest: {
             /** Format: email */
             to: string;
@@ -3806,11 +3802,9 @@ export const pathsApiDiscoveryJobsGetParametersQueryTriggerValues: ReadonlyArray
 export const pathsApiUsersGetParametersQueryAuth_sourceValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["auth_source"]> = ["local", "oidc"];
 export const pathsApiUsersGetParametersQueryRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/users/"]["get"]["parameters"]["query"]["role"]> = ["admin", "editor", "viewer"];
 export const accountTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AccountTypeEnum"]> = ["management", "member"];
-export const assetAssetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetAssetTypeEnum"]> = ["saas", "self_hosted", "on_premise", "other"];
-export const assetBriefAssetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetBriefAssetTypeEnum"]> = ["aws", "saas", "self_hosted", "on_premise", "other"];
-export const assetBriefStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetBriefStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN", "REMOVED", "DECOMMISSIONED"];
 export const assetChangeActionEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetChangeActionEnum"]> = ["created", "updated", "removed", "restored", "decommissioned", "reactivated", "reviewed", "relationship_added", "relationship_removed"];
-export const assetStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN"];
+export const assetStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatusEnum"]> = ["ACTIVE", "INACTIVE", "UNKNOWN", "REMOVED", "DECOMMISSIONED"];
+export const assetTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetTypeEnum"]> = ["aws", "saas", "self_hosted", "on_premise", "other"];
 export const authSourceEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthSourceEnum"]> = ["local", "oidc"];
 export const blankEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlankEnum"]> = [""];
 export const bulkActionActionEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkActionActionEnum"]> = ["update", "decommission", "restore", "mark_reviewed", "add_relationship", "remove_relationship"];
@@ -3819,10 +3813,10 @@ export const dataClassificationEnumValues: ReadonlyArray<FlattenedDeepRequired<c
 export const discoveryIntervalEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryIntervalEnum"]> = ["off", "hourly", "daily", "weekly", "monthly"];
 export const environmentEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnvironmentEnum"]> = ["production", "staging", "development", "shared"];
 export const eventEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventEnum"]> = ["login", "login_failed", "login_locked", "logout", "sso_login", "sso_login_failed", "password_changed", "password_reset_requested", "password_reset", "role_changed", "user_created", "user_updated", "user_deleted", "token_created", "token_revoked", "settings_changed", "account_changed"];
+export const jobStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatusEnum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
 export const kindEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KindEnum"]> = ["actual", "forecast"];
 export const originEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OriginEnum"]> = ["discovery", "manual"];
 export const protectionNeedEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProtectionNeedEnum"]> = ["normal", "high", "very_high"];
 export const relationshipTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RelationshipTypeEnum"]> = ["depends_on", "contains", "connects_to", "managed_by", "runs_in"];
 export const roleEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleEnum"]> = ["admin", "editor", "viewer"];
-export const statusBe4EnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusBe4Enum"]> = ["PENDING", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"];
 export const triggerEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TriggerEnum"]> = ["ui", "api", "cli", "schedule"];
