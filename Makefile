@@ -125,7 +125,9 @@ helm-sync: ## Copy nginx/nginx.conf into the Helm chart (a test checks they are 
 
 .PHONY: audit
 audit: $(STAMPS)/venv $(STAMPS)/npm ## Known-vulnerability audit of Python and npm dependencies
-	@$(VENV)/bin/pip-audit -r backend/requirements.txt --progress-spinner off
+	@# --strict: a dependency that cannot be checked (no vulnerability data reachable) fails the audit
+	@# instead of passing it unchecked.
+	@$(VENV)/bin/pip-audit -r backend/requirements.txt --progress-spinner off --strict
 	@cd $(FRONTEND) && npm audit --omit=dev --audit-level=high
 
 .PHONY: bench
