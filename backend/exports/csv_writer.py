@@ -10,7 +10,8 @@ from typing import Any
 FLUSH_BYTES = 256 * 1024
 
 
-def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+def stream_csv(headers: list[str], chunks: Iterable[list[Any]]) -> Iterator[bytes]:
+    """`chunks`: lists of rows (ExportRows.chunks())."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
@@ -18,8 +19,8 @@ def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]
     yield buffer.getvalue().encode()  # first byte before the database is even asked
     buffer.seek(0)
     buffer.truncate()
-    for row in rows:
-        writer.writerow(row)
+    for chunk in chunks:
+        writer.writerows(chunk)
         if buffer.tell() >= FLUSH_BYTES:
             yield buffer.getvalue().encode()
             buffer.seek(0)

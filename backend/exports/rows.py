@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import connections
@@ -87,7 +88,7 @@ def _count(column: str, alias: str) -> RawSQL:
     return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 - our own identifiers
 
 
-def export_queryset(query: str | QueryDict) -> QuerySet:
+def export_queryset(query: str | QueryDict, costs: dict[int, Decimal] | None = None) -> QuerySet:
     """The list's rows for `query` (same filters, same order) as tuples in COLUMNS order.
 
     On PostgreSQL every cell comes back formatted (exports/pg_format.py); elsewhere as raw values
@@ -104,6 +105,9 @@ def export_queryset(query: str | QueryDict) -> QuerySet:
         if kind in pg_format.BY_KIND:
             qs = qs.annotate(**{f"_c{i}": pg_format.BY_KIND[kind](source)})
             names.append(f"_c{i}")
+        elif kind == "cost" and costs is not None:
+            qs = qs.annotate(**{f"_c{i}": pg_format.cost_by_account(source, costs)})
+            names.append(f"_c{i}")
         else:
             names.append(source)
     return qs.values_list(*names)
@@ -118,17 +122,10 @@ def account_costs() -> tuple[dict[int, Decimal], str]:
     return costs, cost_totals().currency
 
 
-def _formatter(costs: dict[int, Decimal], formatted: bool):
+def _formatter(costs: dict[int, Decimal]):
+    """Python formatting of raw values (SQLite/MySQL); PostgreSQL does the same in SQL."""
     kinds = [c[2] for c in COLUMNS]
     cost_i = kinds.index("cost")
-    if formatted:  # PostgreSQL did the rest
-
-        def fmt_formatted(row: tuple) -> list[Any]:
-            out = list(row)
-            out[cost_i] = costs.get(row[cost_i], "")
-            return out
-
-        return fmt_formatted
     text_idx = [i for i, k in enumerate(kinds) if k == "text"]
     dt_idx = [i for i, k in enumerate(kinds) if k == "dt"]
     bool_idx = [i for i, k in enumerate(kinds) if k == "bool"]
@@ -171,32 +168,49 @@ class ExportRows:
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[list[Any]]:
+        for chunk in self.chunks():
+            yield from chunk
+
+    def chunks(self) -> Iterator[list]:
+        """Rows in lists of up to CHUNK_SIZE (CSV writes a whole list in one C call)."""
         costs, self.currency = account_costs()
-        qs = export_queryset(self.query)
-        postgres = connections[qs.db].vendor == "postgresql"
-        fmt = _formatter(costs, formatted=postgres)
+        postgres = connections[filter_assets(self.query).db].vendor == "postgresql"
+        # PostgreSQL: every cell, the cost included, comes formatted; rows pass through untouched.
+        qs = export_queryset(self.query, costs if postgres else None)
+        fmt = None if postgres else _formatter(costs)
         self.totals = {name: {} for name in SUMMARY_BY}
-        positions = list(SUMMARY_BY.items())
         if postgres:
             _set_jit(qs.db, "off")  # JIT compiling the export query costs more than it saves
         try:
-            for row in qs.iterator(chunk_size=CHUNK_SIZE):
-                self.count += 1
-                out = fmt(row)
+            rows = qs.iterator(chunk_size=CHUNK_SIZE)
+            while chunk := list(islice(rows, CHUNK_SIZE)):
+                if fmt:
+                    chunk = [fmt(row) for row in chunk]
+                self.count += len(chunk)
                 if self.summarise:
-                    for name, pos in positions:
-                        bucket = self.totals[name]
-                        key = out[pos] or "(none)"
-                        bucket[key] = bucket.get(key, 0) + 1
-                yield out
+                    self._summarise(chunk)
+                yield chunk
         finally:
             if postgres:
                 _set_jit(qs.db, "default")
 
+    def _summarise(self, chunk: list) -> None:
+        for name, pos in SUMMARY_BY.items():
+            bucket = self.totals[name]
+            for row in chunk:
+                key = row[pos] or "(none)"
+                bucket[key] = bucket.get(key, 0) + 1
+
 
 def _set_jit(alias: str, value: str) -> None:
+    # Also pins DateStyle: pg_format reads timestamps' text form, which DateStyle decides.
     with connections[alias].cursor() as cursor:
-        cursor.execute("SET jit = off" if value == "off" else "RESET jit")
+        if value == "off":
+            cursor.execute("SET jit = off")
+            cursor.execute("SET datestyle = 'ISO, YMD'")
+        else:
+            cursor.execute("RESET jit")
+            cursor.execute("RESET datestyle")
 
 
 def filename(extension: str) -> str:

@@ -39,7 +39,7 @@ class _ExportView(APIView):
 class CsvExportView(_ExportView):
     def get(self, request):
         filter_assets(request.GET)  # validate now: a bad parameter is a 400, not a broken download
-        return self._stream(stream_csv(HEADERS, ExportRows(request.GET)), "text/csv; charset=utf-8", "csv")
+        return self._stream(stream_csv(HEADERS, ExportRows(request.GET).chunks()), "text/csv; charset=utf-8", "csv")
 
 
 class ExcelExportView(_ExportView):

@@ -17,15 +17,20 @@ from exports.xlsx import StreamingXlsx
 
 
 class _Progress:
-    def __init__(self, rows, stream, every: int = 50_000):
-        self.rows, self.stream, self.every, self.start = rows, stream, every, time.monotonic()
+    """Passes chunks of rows through, reporting every `every` rows on `stream`."""
+
+    def __init__(self, chunks, stream, every: int = 50_000):
+        self.chunks, self.stream, self.every, self.start = chunks, stream, every, time.monotonic()
 
     def __iter__(self):
-        for n, row in enumerate(self.rows, 1):
-            if n % self.every == 0:
-                rate = n / max(time.monotonic() - self.start, 1e-9)
-                self.stream.write(f"  {n:,} rows ({rate:,.0f} rows/s)\n")
-            yield row
+        done, next_report = 0, self.every
+        for chunk in self.chunks:
+            done += len(chunk)
+            if done >= next_report:
+                rate = done / max(time.monotonic() - self.start, 1e-9)
+                self.stream.write(f"  {done:,} rows ({rate:,.0f} rows/s)\n")
+                next_report += self.every
+            yield chunk
 
 
 class Command(BaseCommand):
@@ -53,11 +58,12 @@ class Command(BaseCommand):
         if options["format"] == "xlsx" and options["output"] == "-":
             raise CommandError("Excel output needs a file (-o FILE).")
         rows = ExportRows(query, summarise=options["format"] == "xlsx")
-        progress = _Progress(rows, self.stderr)
+        progress = _Progress(rows.chunks(), self.stderr)
         if options["format"] == "csv":
             chunks = stream_csv(HEADERS, progress)
         else:
-            chunks = StreamingXlsx().stream(HEADERS, progress, lambda: summary_table(rows, query))
+            flat = (row for chunk in progress for row in chunk)
+            chunks = StreamingXlsx().stream(HEADERS, flat, lambda: summary_table(rows, query))
         start = time.monotonic()
         out = sys.stdout.buffer if options["output"] == "-" else open(options["output"], "wb")  # noqa: SIM115
         try:
