@@ -118,10 +118,11 @@ def bench_dashboard(client, runs: int) -> None:
         start = time.perf_counter()
         _compute()
         cold.append((time.perf_counter() - start) * 1000)
-    bump_version()
+    bump_version()  # as an asset write does
     start = time.perf_counter()
-    assert client.get("/api/dashboard/").status_code == 200
+    response = client.get("/api/dashboard/")
     first = (time.perf_counter() - start) * 1000
+    stale = response.json()["stale"]
     warm = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -132,7 +133,12 @@ def bench_dashboard(client, runs: int) -> None:
     print(
         f"  computed (cache miss, one aggregate scan): p50 {statistics.median(cold):.0f} ms, min {min(cold):.0f} ms"
     )
-    print(f"  first request after a write (miss + HTTP): {first:.0f} ms")
+    how = (
+        "served stale while a Celery task recomputes"
+        if stale
+        else "recomputed in the request"
+    )
+    print(f"  first request after a write: {first:.0f} ms ({how})")
     print(
         f"  cached (60 s, dropped by asset writes):  p50 {p50:.1f} ms, p95 {p95:.1f} ms (target < 200)"
     )

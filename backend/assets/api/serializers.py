@@ -15,6 +15,9 @@ from assets.models import (
     AssetStatus,
     AssetType,
     Category,
+    Criticality,
+    DataClassification,
+    ProtectionNeed,
     Relationship,
     RelationshipType,
     SavedView,
@@ -48,6 +51,10 @@ class AssetBriefSerializer(serializers.ModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True, allow_null=True)
     owner_display = serializers.SerializerMethodField()
     tags = serializers.DictField(child=serializers.CharField(), read_only=True)
+    # Blank means "not set": declared so the schema says enum-or-"" (ModelSerializer's read-only
+    # variant would document the enum alone).
+    criticality = serializers.ChoiceField(choices=Criticality.choices, allow_blank=True, required=False)
+    data_classification = serializers.ChoiceField(choices=DataClassification.choices, allow_blank=True, required=False)
 
     class Meta:
         model = Asset
@@ -109,6 +116,9 @@ class AssetSerializer(AssetBriefSerializer):
     tags = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     ip_addresses = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     dns_names = serializers.ListField(child=serializers.CharField(max_length=512), required=False)
+    confidentiality = serializers.ChoiceField(choices=ProtectionNeed.choices, allow_blank=True, required=False)
+    integrity = serializers.ChoiceField(choices=ProtectionNeed.choices, allow_blank=True, required=False)
+    availability = serializers.ChoiceField(choices=ProtectionNeed.choices, allow_blank=True, required=False)
     last_reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     outgoing_count = serializers.IntegerField(read_only=True)
     incoming_count = serializers.IntegerField(read_only=True)
@@ -121,7 +131,7 @@ class AssetSerializer(AssetBriefSerializer):
         read_only_fields = tuple(f for f in DETAIL if f not in MANUAL_FIELDS or f.startswith("last_reviewed"))
         extra_kwargs = {"name": {"required": True}}
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="AWS console link; null for non-AWS."))
     def get_console_url(self, obj) -> str | None:
         return f"https://console.aws.amazon.com/go/view?arn={quote(obj.arn, safe='')}" if obj.arn else None
 
@@ -272,8 +282,9 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
 
 class ImportResultSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False, help_text="Present when nothing was imported (400).")
     created = serializers.IntegerField()
-    errors = ImportRowErrorSerializer(many=True)
+    errors = ImportRowErrorSerializer(many=True, help_text="Row 0: the file as a whole (encoding, header).")
 
 
 class FilterOptionSerializer(serializers.Serializer):

@@ -139,9 +139,17 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
+        # Every 400 here has the ImportResult shape: row errors, or row 0 for the file as a whole.
         serializer = ImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = services.asset_import_csv(content=serializer.validated_data["file"].read(), user=request.user)
+        try:
+            serializer.is_valid(raise_exception=True)
+            content = serializer.validated_data["file"].read()
+            result = services.asset_import_csv(content=content, user=request.user)
+        except (ValidationError, services.ImportFileError) as exc:
+            messages = exc.detail.get("file") if isinstance(exc, ValidationError) else exc.message_dict["file"]
+            result = {"created": 0, "errors": [{"row": 0, "errors": {"file": [str(m) for m in messages]}}]}
+            return Response({"detail": f"File not imported: {result['errors'][0]['errors']['file'][0]}", **result},
+                            status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
         if result["errors"]:
             detail = f"{len(result['errors'])} row(s) have errors; nothing was imported."
             return Response({"detail": detail, **result}, status=status.HTTP_400_BAD_REQUEST)

@@ -254,7 +254,7 @@ def test_import_rejects_unreadable_files(editor_client, db, content):
     upload = SimpleUploadedFile("a.csv", content, content_type="text/csv")
     response = editor_client.post("/api/assets/import/", {"file": upload}, format="multipart")
     assert response.status_code == 400
-    assert "file" in response.json()["errors"]
+    assert response.json()["errors"][0]["row"] == 0 and "file" in response.json()["errors"][0]["errors"]
 
 
 def test_filter_options(viewer_client, estate):
@@ -403,3 +403,10 @@ def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypa
     assert data["count"] >= 3 and data["next"]
     last = viewer_client.get(query + "&page=2").json()
     assert last["count"] == 3 and last["count_is_estimate"] is False and last["next"] is None
+
+
+def test_import_without_a_file_has_the_import_result_shape(editor_client, db):
+    response = editor_client.post("/api/assets/import/", {}, format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["created"] == 0 and body["errors"][0]["row"] == 0 and body["detail"]
