@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costTrend, criticalitySlices, monthOverMonth, topWithOther } from './chartData';
+import { costTrend, CRITICALITY_COLORS, criticalitySlices, monthOf, monthOverMonth, percentLabel, sliceTotal, topWithOther, trendEnd } from './chartData';
 
 describe('chart data mapping', () => {
   it('keeps the largest slices and folds the rest into Other', () => {
@@ -53,5 +53,66 @@ describe('chart data mapping', () => {
     expect(monthOverMonth('110', '100')).toBe(10);
     expect(monthOverMonth('50', 100)).toBe(-50);
     expect(monthOverMonth('50', '0')).toBeNull();
+  });
+});
+
+describe('cost trend window', () => {
+  const items = [
+    { month: '2025-12', amount: '4399.31' },
+    { month: '2026-06-01', amount: '4916.87' },
+    { month: '2026-11', amount: '3922.00' },
+  ];
+
+  it('reads "YYYY-MM", "YYYY-MM-01" and timestamps without any time-zone shift', () => {
+    expect(monthOf('2026-03')).toBe('2026-03');
+    expect(monthOf('2026-03-01')).toBe('2026-03');
+    expect(monthOf('2026-03-01T00:00:00-05:00')).toBe('2026-03');
+    expect(monthOf('March')).toBeNull();
+  });
+
+  it('ends with the server month, so the latest month is the last point', () => {
+    const points = costTrend(items, trendEnd(items, '2026-11-22T06:10:00Z'));
+    expect(points.map((p) => p.month)).toEqual([
+      '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05',
+      '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11',
+    ]);
+    expect(points.at(-1)).toMatchObject({ label: 'Nov 26', amount: 3922 });
+    expect(points.find((p) => p.month === '2026-06')?.amount).toBe(4916.87);
+    // Missing months are zeros, consistently.
+    expect(points.find((p) => p.month === '2026-07')?.amount).toBe(0);
+  });
+
+  it('never cuts off data newer than the clock it is given', () => {
+    // The browser's clock says October, the data already has November.
+    const end = trendEnd(items, null, new Date(Date.UTC(2026, 9, 31, 23, 0)));
+    expect(end.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    // An unreadable generated_at falls back to the clock.
+    expect(trendEnd([], 'garbage', new Date(Date.UTC(2026, 4, 2))).toISOString()).toBe('2026-05-01T00:00:00.000Z');
+  });
+
+  it('is all zeros (not empty) with no cost data', () => {
+    const points = costTrend([], new Date(Date.UTC(2026, 0, 5)));
+    expect(points).toHaveLength(12);
+    expect(points.every((p) => p.amount === 0)).toBe(true);
+    expect(points[0]!.month).toBe('2025-02');
+  });
+});
+
+describe('donut helpers', () => {
+  it('totals slices and labels percentages, with slivers visible as <1%', () => {
+    const slices = criticalitySlices([
+      { key: '', count: 395 },
+      { key: 'critical', count: 1 },
+      { key: 'high', count: 4 },
+    ]);
+    expect(sliceTotal(slices)).toBe(400);
+    expect(slices.map((s) => percentLabel(s.value, 400))).toEqual(['<1%', '1%', '99%']);
+    expect(percentLabel(0, 0)).toBe('0%');
+  });
+
+  it('gives a single all-unset slice (a full ring) and nothing for no assets', () => {
+    expect(criticalitySlices([{ key: '', count: 400 }])).toEqual([{ name: 'unset', value: 400, color: CRITICALITY_COLORS.unset }]);
+    expect(criticalitySlices([])).toEqual([]);
+    expect(criticalitySlices([{ key: 'low', count: 0 }])).toEqual([]);
   });
 });

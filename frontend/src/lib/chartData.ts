@@ -39,6 +39,17 @@ export function criticalitySlices(items: readonly { key: string | null; count: n
     .map((key) => ({ name: key, value: totals.get(key)!, color: CRITICALITY_COLORS[key] ?? CRITICALITY_COLORS.unset! }));
 }
 
+/** Sum of the slices' values (the number shown in a donut's centre). */
+export const sliceTotal = (slices: readonly Slice[]): number => slices.reduce((sum, slice) => sum + slice.value, 0);
+
+/** Share of `value` in `total` as a whole percent for legends; "<1%" for a non-zero sliver. */
+export function percentLabel(value: number, total: number): string {
+  if (total <= 0 || value <= 0) return '0%';
+  const percent = (value / total) * 100;
+  if (percent < 1) return '<1%';
+  return `${Math.round(percent)}%`;
+}
+
 export interface MonthPoint {
   month: string;
   label: string;
@@ -49,15 +60,37 @@ function monthKey(date: Date): string {
   return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** "YYYY-MM" of a month string from the API ("2026-03", "2026-03-01", "2026-03-01T00:00:00Z"); null if unreadable. */
+export function monthOf(value: string): string | null {
+  const match = /^(\d{4})-(\d{2})/.exec(value);
+  return match ? `${match[1]}-${match[2]}` : null;
+}
+
 /**
- * The last 12 calendar months ending with `now`'s month, in order, with months that have no cost
- * record shown as 0 (a gap in the data must not look like a flat line between two points).
+ * The month the trend ends with: the later of the server's "now" (`generated_at`, so a browser clock
+ * or time zone a day off cannot shift the window) and the latest month in the data (so a record is
+ * never cut off at the right edge).
+ */
+export function trendEnd(items: readonly { month: string }[], generatedAt?: string | null, fallback: Date = new Date()): Date {
+  const parsed = generatedAt ? new Date(generatedAt) : null;
+  let end = monthKey(parsed && !Number.isNaN(parsed.getTime()) ? parsed : fallback);
+  for (const item of items) {
+    const key = monthOf(item.month);
+    if (key && key > end) end = key;
+  }
+  return new Date(Date.UTC(Number(end.slice(0, 4)), Number(end.slice(5, 7)) - 1, 1));
+}
+
+/**
+ * The last 12 calendar months ending with `now`'s month (taken in UTC), in order, with months that
+ * have no cost record shown as 0 (a gap in the data must not look like a flat line between two
+ * points). Month strings are read as text, never through `Date`, so no time zone can shift them.
  */
 export function costTrend(items: readonly { month: string; amount: string | number }[], now: Date = new Date(), months = 12): MonthPoint[] {
   const totals = new Map<string, number>();
   for (const item of items) {
-    const key = item.month.slice(0, 7);
-    totals.set(key, (totals.get(key) ?? 0) + toNumber(item.amount));
+    const key = monthOf(item.month);
+    if (key) totals.set(key, (totals.get(key) ?? 0) + toNumber(item.amount));
   }
   const label = new Intl.DateTimeFormat('en', { month: 'short', year: '2-digit', timeZone: 'UTC' });
   const points: MonthPoint[] = [];

@@ -66,3 +66,14 @@ export function humanize(name: string): string {
   const text = name.replace(/_/g, ' ').trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** Short money for chart axes: "$0", "$400", "$1.6K", "$12K". Exact amounts belong in tooltips. */
+export function formatMoneyCompact(value: number, currency = 'USD'): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(value);
+}
+
+/** An audit/detail value for people: lists as "a, b, c" (so they wrap between items), objects as JSON. */
+export function formatDetailValue(value: unknown): string {
+  const one = (item: unknown) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item));
+  return Array.isArray(value) ? value.map(one).join(', ') : one(value);
+}

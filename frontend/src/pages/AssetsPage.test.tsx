@@ -125,6 +125,23 @@ describe('AssetsPage URL state', () => {
     expect(JSON.parse(localStorage.getItem('cloudtally.assets.columns') ?? '[]')).toContain('department');
   });
 
+  it('remembers hidden filters and keeps long values on one line with the full text as a tooltip', async () => {
+    mockList();
+    const user = userEvent.setup();
+    const { unmount } = renderApp(<AssetsPage />, { route: '/assets' });
+    const link = await screen.findByRole('link', { name: 'asset-1' });
+    expect(link).toHaveAttribute('title', 'asset-1');
+    expect(link).toHaveClass('cell-clip');
+    expect(screen.getByRole('table')).toHaveClass('table-grid');
+    await user.click(screen.getByRole('button', { name: /Hide filters/ }));
+    expect(screen.queryByRole('complementary', { name: 'Filters' })).not.toBeInTheDocument();
+    unmount();
+    renderApp(<AssetsPage />, { route: '/assets' });
+    await screen.findByRole('link', { name: 'asset-1' });
+    expect(screen.getByRole('button', { name: /Show filters/ })).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.queryByRole('complementary', { name: 'Filters' })).not.toBeInTheDocument();
+  });
+
   it('offers bulk selection to editors only', async () => {
     mockList();
     renderApp(<AssetsPage />, { route: '/assets', user: makeUser('viewer') });

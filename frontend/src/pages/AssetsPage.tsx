@@ -32,7 +32,8 @@ export default function AssetsPage() {
   const { isEditor } = useAuth();
   const assets = useAssets(query);
   const [columnKeys, setColumnKeys] = useStoredState<string[]>(COLUMNS_STORAGE_KEY, DEFAULT_COLUMNS);
-  const [showFilters, setShowFilters] = useState(true);
+  // Remembered: someone who hides the filters to give the table room wants them hidden next time too.
+  const [showFilters, setShowFilters] = useStoredState<boolean>('cloudtally.assets.showFilters', true);
   const [modal, setModal] = useState<'edit' | 'relate' | null>(null);
   const filters = filterQuery(params);
   const [selectionState, setSelection] = useState<Selection>({ query: filters, ids: new Set(), allMatching: false });
@@ -86,7 +87,7 @@ export default function AssetsPage() {
               type="button"
               className="btn btn-outline-secondary"
               aria-pressed={showFilters}
-              onClick={() => setShowFilters((v) => !v)}
+              onClick={() => setShowFilters(!showFilters)}
             >
               <Icon name="funnel" /> {showFilters ? 'Hide filters' : 'Show filters'}
               {activeFilterCount(params) > 0 && <span className="badge text-bg-primary ms-1">{activeFilterCount(params)}</span>}
@@ -147,6 +148,7 @@ export default function AssetsPage() {
                   ordering={ordering}
                   onOrdering={(next) => update(setParam(params, 'ordering', next))}
                   busy={assets.isPlaceholderData}
+                  grid
                   selection={isEditor ? { selected: selection.allMatching ? new Set(rows.map((r) => r.id)) : selection.ids, onToggle: toggle, onTogglePage: togglePage } : undefined}
                 />
               </div>

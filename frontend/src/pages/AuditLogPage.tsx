@@ -5,16 +5,17 @@ import { Pagination } from '@/components/ui/Pagination';
 import { EmptyState, QueryBoundary } from '@/components/ui/States';
 import { useDocumentTitle } from '@/hooks/useDocumentTitle';
 import { AUDIT_EVENT_CHOICES } from '@/lib/choices';
-import { formatDateTime, humanize } from '@/lib/format';
+import { formatDateTime, formatDetailValue, humanize } from '@/lib/format';
 
 const PAGE_SIZE = 50;
 
+
 const COLUMNS: Column<AuditEvent>[] = [
   { key: 'time', header: 'When', render: (e) => <span className="text-nowrap">{formatDateTime(e.timestamp)}</span> },
-  { key: 'event', header: 'Event', render: (e) => humanize(e.event) },
+  { key: 'event', header: 'Event', render: (e) => <span className="text-nowrap">{humanize(e.event)}</span> },
   { key: 'success', header: 'Result', render: (e) => (e.success ? <span className="badge text-bg-success">ok</span> : <span className="badge text-bg-danger">failed</span>) },
   { key: 'actor', header: 'Who', render: (e) => e.actor_username || '—' },
-  { key: 'target', header: 'Target', render: (e) => e.target || '—' },
+  { key: 'target', header: 'Target', render: (e) => (e.target ? <span className="text-nowrap">{e.target}</span> : '—') },
   { key: 'ip', header: 'From', render: (e) => <span className="font-monospace small">{e.ip_address || '—'}</span> },
   {
     key: 'details',
@@ -22,9 +23,9 @@ const COLUMNS: Column<AuditEvent>[] = [
     render: (e) => {
       const details = (e.details ?? {}) as Record<string, unknown>;
       const text = Object.entries(details)
-        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .map(([k, v]) => `${k}: ${formatDetailValue(v)}`)
         .join('; ');
-      return <span className="small text-break" title={e.user_agent}>{text || '—'}</span>;
+      return <span className="small" style={{ overflowWrap: 'anywhere' }} title={e.user_agent}>{text || '—'}</span>;
     },
   },
 ];

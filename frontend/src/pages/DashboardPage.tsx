@@ -7,7 +7,7 @@ import { BarCard, DonutCard, TrendCard } from '@/components/dashboard/Charts';
 import { ComplianceGaps } from '@/components/dashboard/ComplianceGaps';
 import { RecentJobs } from '@/components/dashboard/RecentJobs';
 import { StatCards } from '@/components/dashboard/StatCards';
-import { costTrend, criticalitySlices, topWithOther } from '@/lib/chartData';
+import { costTrend, criticalitySlices, topWithOther, trendEnd } from '@/lib/chartData';
 import { toNumber } from '@/lib/format';
 
 export default function DashboardPage() {
@@ -28,7 +28,7 @@ export default function DashboardPage() {
                 <DonutCard title="Assets by criticality" data={criticalitySlices(data.assets_by_criticality)} />
               </div>
               <div className="col-xl-6">
-                <TrendCard title="Cost trend (12 months)" data={costTrend(data.cost_by_month)} currency={data.totals.currency} />
+                <TrendCard title="Cost trend (12 months)" data={costTrend(data.cost_by_month, trendEnd(data.cost_by_month, data.generated_at))} currency={data.totals.currency} />
               </div>
               <div className="col-xl-6">
                 <BarCard

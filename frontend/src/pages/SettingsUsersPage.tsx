@@ -31,7 +31,7 @@ export default function SettingsUsersPage() {
       header: 'User',
       render: (u) => (
         <>
-          <span className="fw-semibold">{u.username}</span> {u.id === me?.id && <span className="badge text-bg-light border">you</span>}
+          <span className="fw-semibold">{u.username}</span> {u.id === me?.id && <span className="badge bg-body-secondary text-body-emphasis border">you</span>}
           <div className="small text-body-secondary">{[u.first_name, u.last_name].filter(Boolean).join(' ') || u.email}</div>
         </>
       ),
@@ -109,7 +109,7 @@ export default function SettingsUsersPage() {
       <div className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3">
         <h1 className="h4 mb-0">Users</h1>
         <div className="d-flex gap-2">
-          <SearchBox value={search} label="Search users" onSearch={(text) => { setSearch(text); setPage(1); }} />
+          <SearchBox value={search} label="Search users" placeholder="Username, name or e-mail…" onSearch={(text) => { setSearch(text); setPage(1); }} />
           <button type="button" className="btn btn-primary text-nowrap" onClick={() => setEditing('new')}>
             <Icon name="person-plus" /> New user
           </button>

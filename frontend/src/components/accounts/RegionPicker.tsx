@@ -28,6 +28,25 @@ export function RegionPicker({ value, onChange, error }: RegionPickerProps) {
           </button>
         )}
       </div>
+      {/* The chosen regions stay in view whatever the list below is scrolled to or filtered by. */}
+      {value.length > 0 && (
+        <ul className="list-unstyled d-flex flex-wrap gap-1 mb-2" aria-label="Selected regions">
+          {[...value].sort().map((code) => (
+            <li key={code}>
+              <span className="badge rounded-pill text-bg-primary d-inline-flex align-items-center gap-1 font-monospace fw-normal">
+                {code}
+                <button
+                  type="button"
+                  className="btn-close btn-close-white"
+                  style={{ fontSize: '0.55rem' }}
+                  aria-label={`Remove ${code}`}
+                  onClick={() => toggle(code)}
+                />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       <label htmlFor={searchId} className="visually-hidden">
         Search regions
       </label>

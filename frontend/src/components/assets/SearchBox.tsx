@@ -3,7 +3,17 @@ import { useDebouncedValue } from '@/hooks/useDebouncedValue';
 import { Icon } from '@/components/ui/Icon';
 
 /** Text search that writes to the URL 300 ms after typing stops (replacing, not pushing, history). */
-export function SearchBox({ value, onSearch, label = 'Search assets' }: { value: string; onSearch: (text: string) => void; label?: string }) {
+export function SearchBox({
+  value,
+  onSearch,
+  label = 'Search assets',
+  placeholder = 'Name, ID, ARN, IP, tag…',
+}: {
+  value: string;
+  onSearch: (text: string) => void;
+  label?: string;
+  placeholder?: string;
+}) {
   const [text, setText] = useState(value);
   const debounced = useDebouncedValue(text, 300);
   const id = useId();
@@ -31,7 +41,7 @@ export function SearchBox({ value, onSearch, label = 'Search assets' }: { value:
         id={id}
         type="search"
         className="form-control"
-        placeholder="Name, ID, ARN, IP, tag…"
+        placeholder={placeholder}
         value={text}
         onChange={(event) => setText(event.target.value)}
       />

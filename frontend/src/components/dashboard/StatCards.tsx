@@ -39,9 +39,12 @@ export function StatCards({ totals }: { totals: Dashboard['totals'] }) {
     change === null ? (
       <span className="text-body-secondary">no cost last month</span>
     ) : (
-      <span className={change > 0 ? 'text-danger-emphasis' : 'text-success-emphasis'}>
-        <Icon name={change > 0 ? 'arrow-up-right' : 'arrow-down-right'} /> {Math.abs(change)}% vs {formatMoney(totals.cost_last_month, totals.currency)}
-      </span>
+      <>
+        <span className={`text-nowrap ${change > 0 ? 'text-danger-emphasis' : 'text-success-emphasis'}`}>
+          <Icon name={change > 0 ? 'arrow-up-right' : 'arrow-down-right'} /> {Math.abs(change)}% vs last month
+        </span>
+        <div className="text-body-secondary text-nowrap">Last month {formatMoney(totals.cost_last_month, totals.currency)}</div>
+      </>
     );
   return (
     <div className="row g-3 mb-4">

@@ -14,9 +14,12 @@ export function AppLayout() {
         Skip to content
       </a>
       <TopNavbar sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((open) => !open)} />
-      <div className="d-flex">
-        <aside id="app-sidebar" className={`app-sidebar border-end bg-body-tertiary p-2${sidebarOpen ? ' open' : ''}`}>
-          <Sidebar onNavigate={() => setSidebarOpen(false)} />
+      <div className="d-flex flex-grow-1">
+        {/* The aside stretches to the page's full height (its background with it); the nav inside sticks. */}
+        <aside id="app-sidebar" className={`app-sidebar border-end bg-body-tertiary${sidebarOpen ? ' open' : ''}`}>
+          <div className="app-sidebar-inner p-2">
+            <Sidebar onNavigate={() => setSidebarOpen(false)} />
+          </div>
         </aside>
         <main id="main-content" className="flex-grow-1 p-3 p-lg-4 app-main" tabIndex={-1}>
           <ErrorBoundary key={location.pathname}>

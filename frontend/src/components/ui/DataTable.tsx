@@ -26,6 +26,11 @@ interface DataTableProps<T> {
   onOrdering?: (ordering: string) => void;
   selection?: Selection;
   busy?: boolean;
+  /**
+   * Wide data grid: cells stay on one line (long values are truncated by their column) and the table
+   * scrolls inside a box no taller than the window, so its horizontal scrollbar and header stay in view.
+   */
+  grid?: boolean;
 }
 
 /** "name" → "-name" → "" (unsorted) → "name" … */
@@ -56,12 +61,12 @@ function SortHeader({ column, ordering, onOrdering }: { column: Column<unknown>;
   );
 }
 
-export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering, onOrdering, selection, busy }: DataTableProps<T>) {
+export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering, onOrdering, selection, busy, grid }: DataTableProps<T>) {
   const pageIds = rows.map(rowId);
   const allSelected = selection !== undefined && pageIds.length > 0 && pageIds.every((id) => selection.selected.has(id));
   return (
-    <div className="table-responsive">
-      <table className={`table table-hover align-middle mb-0${busy ? ' opacity-75' : ''}`} aria-busy={busy || undefined}>
+    <div className={`table-responsive${grid ? ' table-grid-scroll' : ''}`}>
+      <table className={`table table-hover align-middle mb-0${grid ? ' table-sm table-grid' : ''}${busy ? ' opacity-75' : ''}`} aria-busy={busy || undefined}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>

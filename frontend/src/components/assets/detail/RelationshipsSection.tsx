@@ -68,7 +68,7 @@ function RelationshipList({ title, items, side, onDelete }: { title: string; ite
             const assetId = side === 'target' ? rel.target_asset_id : rel.source_asset_id;
             return (
               <li key={rel.id} className="list-group-item px-0 d-flex align-items-center gap-2">
-                <span className="badge text-bg-light border">{relationshipLabel(rel.relationship_type)}</span>
+                <span className="badge bg-body-secondary text-body-emphasis border">{relationshipLabel(rel.relationship_type)}</span>
                 <Link to={`/assets/${id}`}>{name || assetId}</Link>
                 <span className="text-body-secondary font-monospace">{assetId}</span>
                 {rel.origin === 'discovery' && <span className="badge text-bg-secondary">discovered</span>}
