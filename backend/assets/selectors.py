@@ -78,15 +78,28 @@ def count_capped(qs: QuerySet, *, sample: bool = False) -> tuple[int, bool]:
     return max(estimate if estimate is not None else planner_estimate(qs), counted or 0), True
 
 
+class _UndoSettings(Exception):
+    """Raised to roll back the savepoint: only a rollback undoes SET LOCAL inside an outer transaction."""
+
+
 def _with_settings(qs: QuerySet, settings_sql: list[str], run):
-    """Run `run()` in a savepoint with SET LOCAL options; None if PostgreSQL cancelled it (timeout)."""
+    """Run the read `run()` with SET LOCAL options; None if PostgreSQL cancelled it (timeout).
+
+    SET LOCAL lasts until the end of the whole transaction: releasing a savepoint keeps it, so inside
+    an outer transaction (tests, bulk actions) the timeout and planner switches would leak into every
+    later query. Rolling the savepoint back undoes them; `run()` only reads, so nothing is lost.
+    """
     connection = connections[qs.db]
+    result = None
     try:
         with transaction.atomic(using=qs.db):
             with connection.cursor() as cursor:
                 for statement in settings_sql:
                     cursor.execute(statement)
-            return run()
+            result = run()
+            raise _UndoSettings
+    except _UndoSettings:
+        return result
     except OperationalError:  # QueryCanceled by statement_timeout
         return None
 

@@ -223,3 +223,21 @@ def test_filter_assets_matches_the_list(viewer_client, estate):
 
 def test_hidden_statuses_are_hidden_by_default(estate):
     assert set(filter_assets("").values_list("status", flat=True)) == {"ACTIVE", "INACTIVE"}
+
+
+@pytest.mark.django_db(transaction=False)
+def test_count_timeout_does_not_leak_into_later_queries(viewer_client, estate):
+    """The list's timed count uses SET LOCAL; later queries in the same transaction keep the defaults."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL-only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    assert viewer_client.get("/api/assets/", {"q": "a"}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
