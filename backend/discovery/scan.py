@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import aws
 from accounts.models import AWSAccount
-from discovery.clients import ThreadClients
+from discovery.clients import ThreadClients, partition_for
 from discovery.engine import AccountScan, describe_error, plan_units
 from discovery.models import DiscoveryJob, DiscoveryJobAccount, JobStatus
 from discovery.persistence import AccountPersister
@@ -44,11 +44,7 @@ def scan_account(
     progress = JobProgress(job_id=job.pk, run_id=run.pk, account_id=account.account_id, listener=listener)
     progress.log(f"{account.account_id}: discovery started ({account.name})")
     try:
-        credentials = aws.account_credentials(account)
-        if credentials is None:
-            raise aws_no_credentials()
-        credentials.get_frozen_credentials()  # AssumeRole now: one clear error instead of one per unit
-        regions = aws.account_regions(account, aws.account_session(account))
+        credentials, regions = _access(account)
     except Exception as exc:  # noqa: BLE001 - reported on the job, the other accounts go on
         progress.error(region="", resource_type="", error=f"Cannot access the account: {describe_error(exc)}")
         progress.tick(force=True)
@@ -83,6 +79,27 @@ def scan_account(
     return AccountOutcome(status, results)
 
 
+def _access(account: AWSAccount):
+    """The account's credentials (assumed now: one clear error instead of one per unit) and regions."""
+    from botocore.exceptions import NoCredentialsError
+
+    credentials = aws.account_credentials(account)
+    if credentials is None:
+        raise NoCredentialsError()
+    credentials.get_frozen_credentials()
+    return credentials, _one_partition(aws.account_regions(account, aws.account_session(account)))
+
+
+def _one_partition(regions: list[str]) -> list[str]:
+    """An account lives in one partition; keep the home partition's regions if a list mixes them
+    (moto's DescribeRegions, for one, lists China and GovCloud regions as enabled)."""
+    partitions = {partition_for(r) for r in regions}
+    if len(partitions) <= 1:
+        return regions
+    home = partition_for(settings.AWS_DEFAULT_REGION)
+    return [r for r in regions if partition_for(r) == home] or regions
+
+
 def _status(results: list[ScopeResult], *, cancelled: bool) -> str:
     if cancelled:
         return JobStatus.CANCELLED
@@ -90,9 +107,3 @@ def _status(results: list[ScopeResult], *, cancelled: bool) -> str:
     if failed and failed == len(results):
         return JobStatus.FAILED
     return JobStatus.PARTIAL if failed else JobStatus.COMPLETED
-
-
-def aws_no_credentials() -> Exception:
-    from botocore.exceptions import NoCredentialsError
-
-    return NoCredentialsError()

@@ -193,3 +193,24 @@ def test_clients_are_per_thread_and_count_throttles(moto):
         assert "QueueUrls" not in fresh.client("sqs", "eu-west-1").list_queues()
         assert fresh.unit_throttles() == 1
         assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_account_without_regions_scans_its_enabled_regions(moto, account, monkeypatch):
+    from discovery.scan import scan_account
+
+    account.regions = []
+    account.save()
+    enabled = aws.enabled_regions(aws.account_session(account))
+    probe = Probe("sqs:queue", "sqs")
+    glob = Probe("iam:role", "iam", is_global=True)
+    job = DiscoveryJob.objects.create(account=account)
+    run = DiscoveryJobAccount.objects.create(job=job, account=account, aws_account_id=account.account_id)
+    outcome = scan_account(job=job, run=run, account=account, collectors=[probe, glob])
+    expected = {r for r in enabled if r in service_regions("sqs")}
+    assert len(expected) > 10
+    assert {r.region for r in outcome.results} == expected | {GLOBAL_REGION}
+    job.refresh_from_db()
+    assert job.units_total == job.units_done == len(expected) + 1
+    account.refresh_from_db()
+    assert account.last_discovery_at is not None
