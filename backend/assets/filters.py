@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import django_filters as df
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
@@ -20,13 +21,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import Environment
+from accounts.models import AWSAccount, Environment
 from assets.fields import CommaListField, StrictBooleanField, TagListField
 from assets.models import (
     HIDDEN_STATUSES,
     Asset,
     AssetStatus,
     AssetType,
+    Category,
     Criticality,
     DataClassification,
     ProtectionNeed,
@@ -96,27 +98,33 @@ def _list_pair(name: str, *, choices=None, item_type="str", to_q=None, field_nam
     )
 
 
+# Names are resolved to primary keys first (small tables, one quick query): a condition on the
+# asset's own FK column can use its (fk, id) index; one on a joined table's column cannot.
 def _account_q(values: list[str]) -> Q:
     # 12 digits = AWS account id; other integers = the account's primary key (as in /api/accounts/{id}/).
     aws_ids = [v for v in values if _ACCOUNT_ID.match(v)]
     pks = [int(v) for v in values if v.isdigit() and not _ACCOUNT_ID.match(v)]
-    return Q(account__account_id__in=aws_ids) | Q(account_id__in=pks)
+    if aws_ids:
+        pks += list(AWSAccount.objects.filter(account_id__in=aws_ids).values_list("id", flat=True))
+    return Q(account_id__in=pks)
 
 
 def _owner_q(values: list[str]) -> Q:
     # Digits = user id; otherwise a username or the free-text owner name (exact).
     ids = [int(v) for v in values if v.isdigit()]
     names = [v for v in values if not v.isdigit()]
-    cond = Q(owner_id__in=ids)
-    if names:
-        cond |= Q(owner__username__in=names) | Q(owner_name__in=names)
-    return cond
+    if not names:
+        return Q(owner_id__in=ids)
+    ids += list(get_user_model().objects.filter(username__in=names).values_list("id", flat=True))
+    return Q(owner_id__in=ids) | Q(owner_name__in=names)
 
 
 def _category_q(values: list[str]) -> Q:
     ids = [int(v) for v in values if v.isdigit()]
     names = [v for v in values if not v.isdigit()]
-    return Q(category_id__in=ids) | Q(category__name__in=names)
+    if names:
+        ids += list(Category.objects.filter(name__in=names).values_list("id", flat=True))
+    return Q(category_id__in=ids)
 
 
 def _missing_q(key: str) -> Q:

@@ -71,6 +71,11 @@ def count_capped(qs: QuerySet, *, sample: bool = False) -> tuple[int, bool]:
     if connection.vendor != "postgresql":
         return qs.count(), False
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
+    if not sample:
+        # Plain column filters: the planner's estimate is good; far above the cap, do not count.
+        estimate = planner_estimate(qs)
+        if estimate > cap * 3 // 2:
+            return estimate, True
     counted = _count_with_timeout(qs, cap + 1, settings.ASSETS_COUNT_TIMEOUT_MS)
     if counted is not None and counted <= cap:
         return counted, False

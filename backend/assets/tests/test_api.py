@@ -357,16 +357,18 @@ def test_delete_and_put_are_not_offered(editor_client, estate):
 def test_list_query_count_is_constant(viewer_client, estate, django_assert_num_queries):
     from django.db import connection
 
-    # rows (joined account, category, owner) + count; on PostgreSQL the count runs in a savepoint
-    # with a statement_timeout (SAVEPOINT, SET LOCAL, COUNT, RELEASE). No per-row queries.
-    expected = 5 if connection.vendor == "postgresql" else 2
-    with django_assert_num_queries(expected):
+    # SQLite/MySQL: count + rows. PostgreSQL: planner estimate, then the timed count in a savepoint
+    # rolled back to undo SET LOCAL (SAVEPOINT, SET, COUNT, ROLLBACK TO, RELEASE), then rows; a
+    # text/tag filter collects matching ids the same way instead. Never a query per row.
+    postgres = connection.vendor == "postgresql"
+    plain, text = (7, 6) if postgres else (2, 2)
+    with django_assert_num_queries(plain):
         viewer_client.get("/api/assets/?page_size=2")
     for i in range(30):
         make_asset(name=f"x{i}", account=estate["_accounts"]["prod"], owner=estate["_users"]["bob"])
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(plain):
         assert len(viewer_client.get("/api/assets/?page_size=2").json()["results"]) == 2
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(text):
         viewer_client.get("/api/assets/?q=web-1&tag=Env:prod")
 
 
