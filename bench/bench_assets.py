@@ -88,7 +88,7 @@ def bench_list(client, runs: int) -> None:
     worst = {"list": 0.0, "search": 0.0}
     for group, queries in (("list", LIST_QUERIES), ("search", SEARCH_QUERIES)):
         for label, query in queries:
-            samples, cpu = [], 0.0
+            samples, cpu, measured = [], 0.0, 0
             for i in range(runs + 3):
                 pid = _backend_pid()
                 cpu0, db0 = time.process_time(), _backend_cpu_seconds(pid)
@@ -166,8 +166,13 @@ def bench_dashboard(client, runs: int) -> None:
 
 
 def _backend_cpu_seconds(pid: int) -> float:
-    """CPU time of a PostgreSQL backend process (same machine), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU time of a PostgreSQL backend process (same machine), from /proc; 0 once it has exited."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (
+        FileNotFoundError
+    ):  # Django closed the connection (CONN_MAX_AGE): the backend is gone
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
