@@ -108,7 +108,7 @@ def bench_list(client, runs: int) -> None:
                 " (estimate)" if data["count_is_estimate"] else ""
             )
             print(
-                f"  {label:42s} {p50:8.1f} {p95:8.1f} {1000 * cpu / runs:7.1f}  {count}"
+                f"  {label:42s} {p50:8.1f} {p95:8.1f} {1000 * cpu / max(measured, 1):7.1f}  {count}"
             )
     print(
         f"  worst p95: list {worst['list']:.1f} ms (target < 50), search {worst['search']:.1f} ms (target < 100)"
