@@ -118,7 +118,10 @@ elif DB_VENDOR == "mysql":
 # --- Cache, broker, Celery ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down = no cache (not a 500 on every request): config/cache.py.
+    from config.cache import redis_caches
+
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {
         "default": {

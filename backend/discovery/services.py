@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -157,6 +157,10 @@ def discovery_account_run(
         status = scan_account(job=job, run=run, account=account, listener=listener).status
     except BaseException as exc:  # SoftTimeLimitExceeded, database errors...: the part failed, others go on
         logger.exception("Discovery of account %s failed", account.account_id)
+        if isinstance(exc, DatabaseError) and not connection.in_atomic_block:
+            # The connection was lost (database restarted): a fresh one records the failure now rather
+            # than leaving the part RUNNING until the reaper's stale window passes.
+            connection.close()
         _account_finished(run, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000])
         if not isinstance(exc, Exception):
             raise
