@@ -1,14 +1,21 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { createBrowserRouter, matchRoutes, Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layout/AppLayout';
 import { RequireAuth, RequireRole } from '@/components/auth/guards';
 import { LoadingState } from '@/components/ui/States';
 import type { Role } from '@/lib/roles';
 
-// Every page is its own chunk, so the first load carries only the shell.
-const page = (load: () => Promise<{ default: ComponentType }>) => {
+type PageModule = Promise<{ default: ComponentType }>;
+
+// Every page is its own chunk, so the first load carries only the shell. Each page element remembers
+// its loader so the first URL's chunk can download alongside the session check (see preloadRoute).
+const loaders = new Map<ReactNode, () => PageModule>();
+
+const page = (load: () => PageModule) => {
   const Page = lazy(load);
-  return <Page />;
+  const element = <Page />;
+  loaders.set(element, load);
+  return element;
 };
 
 const pages = {
@@ -36,7 +43,12 @@ const pages = {
   notFound: () => page(() => import('@/pages/NotFoundPage')),
 };
 
-const guarded = (role: Role, element: ReactNode) => <RequireRole role={role}>{element}</RequireRole>;
+const guarded = (role: Role, element: ReactNode) => {
+  const wrapped = <RequireRole role={role}>{element}</RequireRole>;
+  const load = loaders.get(element);
+  if (load) loaders.set(wrapped, load);
+  return wrapped;
+};
 
 const publicPage = (element: ReactNode) => (
   <Suspense
@@ -93,4 +105,14 @@ export const routes: RouteObject[] = [
   },
 ];
 
-export const createAppRouter = () => createBrowserRouter(routes);
+/** Starts downloading the page chunks of `pathname` now instead of after the session check. */
+export function preloadRoute(pathname: string) {
+  for (const match of matchRoutes(routes, pathname) ?? []) {
+    void loaders.get(match.route.element)?.();
+  }
+}
+
+export const createAppRouter = () => {
+  preloadRoute(window.location.pathname);
+  return createBrowserRouter(routes);
+};
