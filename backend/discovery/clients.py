@@ -61,10 +61,20 @@ def is_throttle(code: str) -> bool:
     return code in THROTTLE_CODES or "Throttl" in code
 
 
+@lru_cache(maxsize=1)
+def _lookup_session() -> boto3.Session:
+    # One session for endpoint lookups: each new Session would parse botocore's endpoint data again.
+    return aws._boto3_session(None)
+
+
+_lookup_lock = threading.Lock()
+
+
 @lru_cache(maxsize=512)
 def service_regions(service: str, partition: str = "aws") -> frozenset[str]:
     """Regions where a service has an endpoint (botocore's bundled endpoint data, no network)."""
-    return frozenset(boto3.Session().get_available_regions(service, partition_name=partition))
+    with _lookup_lock:
+        return frozenset(_lookup_session().get_available_regions(service, partition_name=partition))
 
 
 def partition_for(region: str) -> str:
