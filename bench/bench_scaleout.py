@@ -25,12 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_discovery import ALL_REGIONS, aws_environment, free_port, start_moto
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 BACKEND = ROOT / "backend"
-sys.path.insert(0, str(BENCH_DIR))
-
-from bench_discovery import ALL_REGIONS, aws_environment, free_port, start_moto  # noqa: E402
 
 DB = "ct_bench_scaleout"
 TARGET = 1.7
