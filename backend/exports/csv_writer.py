@@ -19,10 +19,15 @@ def stream_csv(headers: list[str], chunks: Iterable[list[Any]]) -> Iterator[byte
     yield buffer.getvalue().encode()  # first byte before the database is even asked
     buffer.seek(0)
     buffer.truncate()
-    for chunk in chunks:
-        writer.writerows(chunk)
-        if buffer.tell() >= FLUSH_BYTES:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    try:
+        for chunk in chunks:
+            writer.writerows(chunk)
+            if buffer.tell() >= FLUSH_BYTES:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:  # the client went away: release the database cursor now, not at garbage collection
+            close()
