@@ -279,7 +279,11 @@ def bench(endpoint: str, regions: list[str], args) -> None:
                 f"{wall:>5.1f} s {wall / chain:>10.2f} {timer.call_seconds / wall:>8.1f} {cpu:>4.1f} s  "
                 f"{job.status}, {job.units_done} units, {job.found} found, {job.error_count} errors"
             )
-    print(f"\n  longest chain: {name} ({calls} sequential calls, each + {args.latency_ms:.0f} ms)")
+    bare = calls * args.latency_ms / 1000
+    print(
+        f"\n  longest chain: {name} ({calls} sequential calls, each + {args.latency_ms:.0f} ms; at the bare latency "
+        f"that chain is {bare:.2f} s: the measured one includes moto's and this machine's time per call)"
+    )
     print("  target: wall <= 2 x longest chain. parallel = sum of call times / wall; CPU = discovery's CPU time")
 
 
