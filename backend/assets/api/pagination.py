@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from assets.selectors import count_capped, fetch_page, matching_ids, planner_estimate, sampled_estimate
 
-DENSE_MATCHES = 2000
+DENSE_MATCHES = 5000
 
 
 def _by_ids(queryset, ids: list[int]):
