@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -119,7 +120,10 @@ def planner_estimate(qs: QuerySet) -> int:
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
         return qs.count()
-    sql, params = qs.values("id").query.sql_with_params()
+    try:
+        sql, params = qs.values("id").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (e.g. an id beyond the column's range)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -145,7 +149,10 @@ def sampled_estimate(qs: QuerySet) -> int | None:
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = qs.order_by().values("id").query.sql_with_params()
+    try:
+        sql, params = qs.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match
+        return 0
     table = f'FROM "{Asset._meta.db_table}"'
     if sql.count(table) != 1:
         return None

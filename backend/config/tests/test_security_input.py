@@ -117,10 +117,21 @@ def test_invalid_utf8_and_huge_query_strings_never_500(editor, query):
         ("/api/relationships/", "asset=99999999999999999999999"),
         ("/api/assets/", "page_size=99999999999999999999999"),
         ("/api/assets/99999999999999999999999/", ""),
+        ("/api/assets/", "q=web&category=-99999999999999999999999"),
+        ("/api/assets/", "tag=Env:prod&account=99999999999999999999999"),
+        ("/assets/export/csv/", "category=-99999999999999999999999"),
+        ("/assets/export/excel/", "account=99999999999999999999999"),
+        ("/api/assets/bulk/", ""),
     ],
 )
 def test_huge_numbers_in_filters_and_ids_never_500(editor, url, query):
-    response = editor.get(f"{url}?{query}")
+    if url.endswith("/bulk/"):
+        body = {"query": "category=-99999999999999999999999", "action": "set", "fields": {"department": "x"}}
+        response = editor.post(url, body, format="json")
+    else:
+        response = editor.get(f"{url}?{query}")
+        if response.streaming:
+            b"".join(response.streaming_content)
     _no_5xx(response, f"{url}?{query}")
     assert response.status_code in (200, 400, 404)
 
