@@ -14,6 +14,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -222,7 +223,10 @@ def _stream(qs: QuerySet) -> Iterator[tuple]:
     import psycopg
 
     connection = connections[qs.db]
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (e.g. an unknown account)
+        return
     connection.ensure_connection()
     if connection.queries_logged:  # keep it visible to DEBUG logging and query-count tests
         connection.queries_log.append({"sql": f"/* streamed */ {sql}", "time": "0.000"})

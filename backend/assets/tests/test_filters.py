@@ -241,3 +241,13 @@ def test_count_timeout_does_not_leak_into_later_queries(viewer_client, estate):
         assert cursor.fetchone()[0] == before
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["account=999999999999", "category=Nope", "owner=nobody&q=web", "account=999999999999&tag=Env:prod"],
+)
+def test_filters_that_match_nothing_answer_empty(viewer_client, estate, query):
+    data = viewer_client.get(f"/api/assets/?{query}").json()
+    assert data["count"] == 0 and data["results"] == []
+    assert viewer_client.get(f"/assets/export/csv/?{query}").status_code == 200
