@@ -956,8 +956,11 @@ export interface components {
             readonly created_at: string;
             readonly outgoing_count: number;
             readonly incoming_count: number;
-            /** Format: uri */
-            readonly console_url: string;
+            /**
+             * Format: uri
+             * @description AWS console link; null for non-AWS.
+             */
+            readonly console_url: string | null;
             readonly is_aws: boolean;
         };
         AssetBrief: {
@@ -983,8 +986,8 @@ export interface components {
             readonly owner_name: string;
             readonly owner_display: string;
             readonly department: string;
-            readonly criticality: components["schemas"]["CriticalityEnum"];
-            readonly data_classification: components["schemas"]["DataClassificationEnum"];
+            criticality?: components["schemas"]["CriticalityEnum"] | components["schemas"]["BlankEnum"];
+            data_classification?: components["schemas"]["DataClassificationEnum"] | components["schemas"]["BlankEnum"];
             readonly tags: {
                 [key: string]: string;
             };
@@ -1477,7 +1480,10 @@ export interface components {
             file: string;
         };
         ImportResult: {
+            /** @description Present when nothing was imported (400). */
+            detail?: string;
             created: number;
+            /** @description Row 0: the file as a whole (encoding, header). */
             errors: components["schemas"]["ImportRowError"][];
         };
         ImportRowError: {
