@@ -98,12 +98,17 @@ def _list_pair(name: str, *, choices=None, item_type="str", to_q=None, field_nam
     )
 
 
+def _is_pk(value: str) -> bool:
+    # Digits beyond a 64-bit key match nothing (and SQLite's driver cannot even bind them: a 500).
+    return value.isdigit() and int(value) < 2**63
+
+
 # Names are resolved to primary keys first (small tables, one quick query): a condition on the
 # asset's own FK column can use its (fk, id) index; one on a joined table's column cannot.
 def _account_q(values: list[str]) -> Q:
     # 12 digits = AWS account id; other integers = the account's primary key (as in /api/accounts/{id}/).
     aws_ids = [v for v in values if _ACCOUNT_ID.match(v)]
-    pks = [int(v) for v in values if v.isdigit() and not _ACCOUNT_ID.match(v)]
+    pks = [int(v) for v in values if _is_pk(v) and not _ACCOUNT_ID.match(v)]
     if aws_ids:
         pks += list(AWSAccount.objects.filter(account_id__in=aws_ids).values_list("id", flat=True))
     return Q(account_id__in=pks)
@@ -111,7 +116,7 @@ def _account_q(values: list[str]) -> Q:
 
 def _owner_q(values: list[str]) -> Q:
     # Digits = user id; otherwise a username or the free-text owner name (exact).
-    ids = [int(v) for v in values if v.isdigit()]
+    ids = [int(v) for v in values if _is_pk(v)]
     names = [v for v in values if not v.isdigit()]
     if not names:
         return Q(owner_id__in=ids)
@@ -120,7 +125,7 @@ def _owner_q(values: list[str]) -> Q:
 
 
 def _category_q(values: list[str]) -> Q:
-    ids = [int(v) for v in values if v.isdigit()]
+    ids = [int(v) for v in values if _is_pk(v)]
     names = [v for v in values if not v.isdigit()]
     if names:
         ids += list(Category.objects.filter(name__in=names).values_list("id", flat=True))
