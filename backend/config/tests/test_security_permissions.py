@@ -476,8 +476,7 @@ def test_policy_table_has_no_stale_entries(db):
     stale = [
         key
         for key in POLICY
-        if ("*" in key and not any(rule_for(r) is POLICY[key] for r in routes))
-        or ("*" not in key and key not in names)
+        if ("*" in key and not any(rule_for(r) is POLICY[key] for r in routes)) or ("*" not in key and key not in names)
     ]
     assert not stale, f"Policy entries that match no route: {stale}"
 
