@@ -64,7 +64,7 @@ def is_throttle(code: str) -> bool:
 @lru_cache(maxsize=1)
 def _lookup_session() -> boto3.Session:
     # One session for endpoint lookups: each new Session would parse botocore's endpoint data again.
-    return aws._boto3_session(None)
+    return aws.credentials_session(None)
 
 
 _lookup_lock = threading.Lock()
@@ -127,7 +127,7 @@ class ThreadClients:
     def _thread_cache(self) -> dict[tuple[str, str], Any]:
         local = self._local
         if not hasattr(local, "clients"):
-            local.session = aws._boto3_session(self._credentials)
+            local.session = aws.credentials_session(self._credentials)
             local.clients = {}
         return local.clients
 
