@@ -60,22 +60,26 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
-    token = serializers.SerializerMethodField(help_text="The token itself: only in the answer to its creation.")
+    """A token as listed: never the secret itself."""
 
     class Meta:
         model = APIToken
-        fields = ("id", "name", "prefix", "created_at", "last_used_at", "expires_at", "token")
-        read_only_fields = ("id", "prefix", "created_at", "last_used_at", "token")
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "expires_at")
+        read_only_fields = ("id", "prefix", "created_at", "last_used_at")
         extra_kwargs = {"name": {"max_length": 100}}
 
-    def get_token(self, obj) -> str | None:
-        return self.context.get("plain_token")
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if data.get("token") is None:
-            data.pop("token", None)
-        return data
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """The answer to a token's creation: the only time the secret is shown."""
+
+    token = serializers.SerializerMethodField(help_text="The token itself: shown once, store it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "token")
+        read_only_fields = (*ApiTokenSerializer.Meta.read_only_fields, "token")
+
+    def get_token(self, obj) -> str:
+        return self.context["plain_token"]
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -144,6 +144,13 @@ class ApiTokenViewSet(
     pagination_class = None
     filter_backends: list = []
 
+    def get_serializer_class(self):
+        return s.ApiTokenCreatedSerializer if self.action == "create" else s.ApiTokenSerializer
+
+    @extend_schema(request=s.ApiTokenSerializer, responses={201: s.ApiTokenCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return APIToken.objects.none()

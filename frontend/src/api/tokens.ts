@@ -3,13 +3,15 @@ import type { components } from '@/types/api';
 import { apiFetch, rowsOf, type Page } from './client';
 
 export type ApiToken = components['schemas']['ApiToken'];
+/** The answer to a creation: the only time the secret itself is shown. */
+export type ApiTokenCreated = components['schemas']['ApiTokenCreated'];
 export type ApiTokenInput = components['schemas']['ApiTokenRequest'];
 
 export const fetchTokens = async (signal?: AbortSignal) =>
   rowsOf(await apiFetch<Page<ApiToken> | ApiToken[]>('/api/auth/tokens/', { signal }));
 
 export const createToken = (input: ApiTokenInput) =>
-  apiFetch<ApiToken>('/api/auth/tokens/', { method: 'POST', body: input });
+  apiFetch<ApiTokenCreated>('/api/auth/tokens/', { method: 'POST', body: input });
 
 export const revokeToken = (id: number) => apiFetch<void>(`/api/auth/tokens/${id}/`, { method: 'DELETE' });
 

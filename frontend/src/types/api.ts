@@ -856,6 +856,7 @@ export interface components {
          * @enum {string}
          */
         AccountTypeEnum: "management" | "member";
+        /** @description A token as listed: never the secret itself. */
         ApiToken: {
             readonly id: number;
             name: string;
@@ -866,9 +867,22 @@ export interface components {
             readonly last_used_at: string | null;
             /** Format: date-time */
             expires_at?: string | null;
-            /** @description The token itself: only in the answer to its creation. */
-            readonly token: string | null;
         };
+        /** @description The answer to a token's creation: the only time the secret is shown. */
+        ApiTokenCreated: {
+            readonly id: number;
+            name: string;
+            readonly prefix: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** @description The token itself: shown once, store it now. */
+            readonly token: string;
+        };
+        /** @description A token as listed: never the secret itself. */
         ApiTokenRequest: {
             name: string;
             /** Format: date-time */
@@ -2951,7 +2965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiToken"];
+                    "application/json": components["schemas"]["ApiTokenCreated"];
                 };
             };
         };

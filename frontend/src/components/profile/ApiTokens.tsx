@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useCreateToken, useRevokeToken, useTokens, type ApiToken } from '@/api/tokens';
+import { useCreateToken, useRevokeToken, useTokens, type ApiToken, type ApiTokenCreated } from '@/api/tokens';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { CopyButton } from '@/components/ui/CopyButton';
 import { FormAlert, TextField } from '@/components/ui/FormField';
@@ -7,7 +7,7 @@ import { EmptyState, QueryBoundary } from '@/components/ui/States';
 import { formatDateTime } from '@/lib/format';
 import { splitErrors } from '@/lib/formErrors';
 
-function NewTokenForm({ onCreated }: { onCreated: (token: ApiToken) => void }) {
+function NewTokenForm({ onCreated }: { onCreated: (token: ApiTokenCreated) => void }) {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const create = useCreateToken();
@@ -46,15 +46,15 @@ function NewTokenForm({ onCreated }: { onCreated: (token: ApiToken) => void }) {
   );
 }
 
-function RevealedToken({ token, onDone }: { token: ApiToken; onDone: () => void }) {
+function RevealedToken({ token, onDone }: { token: ApiTokenCreated; onDone: () => void }) {
   return (
     <div className="alert alert-success" role="status">
       <p className="mb-2">
         <strong>Token “{token.name}” created.</strong> Copy it now: it will not be shown again.
       </p>
       <div className="input-group mb-2">
-        <input className="form-control font-monospace" readOnly value={token.token ?? ''} aria-label="New API token" onFocus={(e) => e.target.select()} />
-        <CopyButton text={token.token ?? ''} label="Copy token" className="btn btn-outline-secondary" />
+        <input className="form-control font-monospace" readOnly value={token.token} aria-label="New API token" onFocus={(e) => e.target.select()} />
+        <CopyButton text={token.token} label="Copy token" className="btn btn-outline-secondary" />
       </div>
       <button type="button" className="btn btn-sm btn-outline-success" onClick={onDone}>
         I have stored it
@@ -66,7 +66,7 @@ function RevealedToken({ token, onDone }: { token: ApiToken; onDone: () => void 
 export function ApiTokens() {
   const tokens = useTokens();
   const revoke = useRevokeToken();
-  const [revealed, setRevealed] = useState<ApiToken | null>(null);
+  const [revealed, setRevealed] = useState<ApiTokenCreated | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
   return (
