@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -82,6 +83,12 @@ def login_error_url(code: str) -> str:
 
 def _fail(request, code: str, detail: str = "") -> None:
     setattr(request, _FAILURE_ATTR, (code, detail))
+
+
+def callback_url() -> str:
+    """The redirect URI registered at the provider: built from PUBLIC_BASE_URL, never from the request's
+    Host header (behind a proxy that header is the internal name, and a forged one must not steer the code)."""
+    return settings.PUBLIC_BASE_URL + reverse("oidc_authentication_callback")
 
 
 class _RuntimeSettingsMixin:
@@ -150,6 +157,10 @@ class CloudtallyOIDCBackend(_RuntimeSettingsMixin, OIDCAuthenticationBackend):
         if not payload.get("sub") or "exp" not in payload:
             raise SSOError("invalid_token", "id token lacks sub or exp")
 
+    def get_token(self, payload):
+        # The code is exchanged with the same redirect_uri that the authorization request sent.
+        return super().get_token({**payload, "redirect_uri": callback_url()})
+
     def get_userinfo(self, access_token, id_token, payload):
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
@@ -169,6 +180,9 @@ class CloudtallyOIDCBackend(_RuntimeSettingsMixin, OIDCAuthenticationBackend):
 
 
 class CloudtallyOIDCAuthenticationRequestView(_RuntimeSettingsMixin, OIDCAuthenticationRequestView):
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), "redirect_uri": callback_url()}
+
     def get(self, request):
         try:
             sso = load_sso_config()

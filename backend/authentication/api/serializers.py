@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from authentication.models import APIToken, AuditEvent, SiteSettings, User
+from authentication.oidc import callback_url
 
 USER_READ_FIELDS = (
     "id",
@@ -102,6 +103,9 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
         write_only=True, required=False, allow_blank=True, max_length=4096, help_text="Write-only; '' clears it."
     )
     oidc_client_secret_set = serializers.SerializerMethodField()
+    oidc_redirect_uri = serializers.SerializerMethodField(
+        help_text="The redirect URI to register at the provider (from PUBLIC_BASE_URL)."
+    )
     email_host_password_set = serializers.SerializerMethodField()
     oidc_admin_values = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     oidc_editor_values = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
@@ -114,6 +118,7 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
             "oidc_client_id",
             "oidc_client_secret",
             "oidc_client_secret_set",
+            "oidc_redirect_uri",
             "oidc_scopes",
             "oidc_role_claim",
             "oidc_admin_values",
@@ -135,6 +140,9 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
 
     def get_oidc_client_secret_set(self, obj) -> bool:
         return bool(obj.oidc_client_secret)
+
+    def get_oidc_redirect_uri(self, obj) -> str:
+        return callback_url()
 
     def get_email_host_password_set(self, obj) -> bool:
         return bool(obj.email_host_password)

@@ -105,8 +105,9 @@ def _wait_ready(process: subprocess.Popen, stderr) -> str:
 
 
 @pytest.fixture
-def sso_settings(db, oidc_provider):
+def sso_settings(db, oidc_provider, settings):
     """SiteSettings pointing at the test provider, with groups mapped to roles."""
+    settings.PUBLIC_BASE_URL = "http://testserver"  # the redirect URI registered at the provider
     site = SiteSettings.load()
     site.oidc_enabled = True
     site.oidc_issuer_url = oidc_provider["issuer"]

@@ -274,3 +274,19 @@ def test_sso_provider_unreachable(db):
 def test_local_password_login_still_works_with_sso_on(sso_settings, make_user, client):
     make_user(Role.VIEWER, "paul")
     assert client.login(username="paul", password="correct-horse-battery-9")
+
+
+def test_redirect_uri_comes_from_public_base_url_not_the_host_header(sso_settings, oidc_provider, settings):
+    # Behind a proxy the Host header is an internal name; a forged one must not steer the code elsewhere.
+    client = Client(HTTP_HOST="internal-pod:8000")
+    settings.ALLOWED_HOSTS = ["internal-pod", "testserver"]
+    authorize = start_sso(client, oidc_provider["issuer"])
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["redirect_uri"] == ["http://testserver/oidc/callback/"]
+    # The provider accepts it (registered) and the code exchange repeats it: the sign-in completes.
+    callback = provider_login(authorize, oidc_provider["issuer"], "olga")
+    parts = urlsplit(callback)
+    assert parts.netloc == "testserver"
+    response = client.get(f"{parts.path}?{parts.query}")
+    assert response.status_code == 302 and "error" not in response["Location"], response["Location"]
+    assert _me(client)["username"] == "olga"

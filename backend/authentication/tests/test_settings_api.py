@@ -49,6 +49,14 @@ def test_get_shows_whether_secrets_are_set_never_their_value(api):
     assert site.oidc_client_secret == CLIENT_SECRET  # stored (encrypted at rest, see config.fields)
 
 
+def test_sso_redirect_uri_to_register_comes_from_public_base_url(api, settings):
+    settings.PUBLIC_BASE_URL = "https://cloudtally.example.com"
+    body = api.get("/api/settings/", HTTP_HOST="testserver").json()
+    assert body["oidc_redirect_uri"] == "https://cloudtally.example.com/oidc/callback/"
+    assert api.patch("/api/settings/", {"oidc_redirect_uri": "https://evil.example/"}, format="json").status_code == 200
+    assert api.get("/api/settings/").json()["oidc_redirect_uri"] == "https://cloudtally.example.com/oidc/callback/"
+
+
 def test_leaving_a_secret_out_keeps_it_and_blank_clears_it(api):
     api.patch("/api/settings/", {"oidc_client_secret": CLIENT_SECRET}, format="json")
     api.patch("/api/settings/", {"oidc_button_label": "Company SSO"}, format="json")

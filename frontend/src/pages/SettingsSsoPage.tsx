@@ -1,6 +1,7 @@
 import { useTestSso } from '@/api/siteSettings';
 import { errorMessage } from '@/api/client';
 import { listText, SettingsForm, textList } from '@/components/settings/SettingsForm';
+import { CopyButton } from '@/components/ui/CopyButton';
 import { CheckboxField, TextField } from '@/components/ui/FormField';
 import { useDocumentTitle } from '@/hooks/useDocumentTitle';
 
@@ -37,6 +38,18 @@ export default function SettingsSsoPage() {
                   {errorMessage(test.error)}
                 </div>
               )}
+            </div>
+            <div className="mb-3">
+              <label className="form-label" htmlFor="sso-redirect-uri">
+                Redirect URI to register at the provider
+              </label>
+              <div className="input-group">
+                <input id="sso-redirect-uri" className="form-control font-monospace" readOnly value={saved.oidc_redirect_uri} aria-describedby="sso-redirect-uri-help" />
+                <CopyButton text={saved.oidc_redirect_uri} label="Copy redirect URI" className="btn btn-outline-secondary" />
+              </div>
+              <div id="sso-redirect-uri-help" className="form-text">
+                Built from the server&apos;s PUBLIC_BASE_URL setting.
+              </div>
             </div>
             <div className="row">
               <div className="col-md-6">

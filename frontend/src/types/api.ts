@@ -1972,6 +1972,8 @@ export interface components {
             oidc_issuer_url?: string;
             oidc_client_id?: string;
             readonly oidc_client_secret_set: boolean;
+            /** @description The redirect URI to register at the provider (from PUBLIC_BASE_URL). */
+            readonly oidc_redirect_uri: string;
             oidc_scopes?: string;
             oidc_role_claim?: string;
             oidc_admin_values?: string[];
