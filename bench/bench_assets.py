@@ -1,11 +1,14 @@
 """Asset register benchmarks on a seeded PostgreSQL database (bench/seed_assets.py). Prints figures.
 
     .venv/bin/python bench/bench_assets.py [--database-url postgres://...] [--runs 30] [--skip-exports]
+                                           [--only TEXT]
 
 Measures, through Django's test client (full middleware, session auth, DRF, serializers):
 list p50/p95 for common filters and `q` searches, the dashboard (computed and cached), and CSV/XLSX
 exports of every asset (rows/s, time to first byte, peak RSS of the exporting process, run in a
-fresh subprocess each). Also shows that `q` uses the trigram index (EXPLAIN).
+fresh subprocess each). Also prints EXPLAIN (ANALYZE, BUFFERS) of every query the list runs for a
+search and two tag queries (EXPLAINED). `--only TEXT` measures just the list/search queries whose
+query string contains TEXT, then stops (for quick iterations).
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ LIST_QUERIES = [
     ("region=eu-west-1&criticality=high", "region=eu-west-1&criticality=high"),
     ("tag=Environment:prod", "tag=Environment:prod"),
     ("tag=Team:payments&service=rds", "tag=Team:payments&service=rds"),
+    (
+        "tag=Team:payments&service=rds&ordering=name",
+        "tag=Team:payments&service=rds&ordering=name",
+    ),
+    ("tag=Team:payments&ordering=-last_seen", "tag=Team:payments&ordering=-last_seen"),
+    ("tag=Team:payments&ordering=name", "tag=Team:payments&ordering=name"),
     ("missing=owner", "missing=owner"),
     ("ordering=-last_seen", "ordering=-last_seen"),
     ("ordering=name", "ordering=name"),
@@ -47,6 +56,8 @@ SEARCH_QUERIES = [
     ("q=<name>", "q=prod-payments-api-042"),
     ("q=<arn fragment>", "q=arn:aws:rds:eu-west-1"),
     ("q=payments-api (common)", "q=payments-api"),
+    ("q=payments-api&ordering=name", "q=payments-api&ordering=name"),
+    ("q=ec2:instance (dense)", "q=ec2:instance"),
     ("q=no-such-thing", "q=no-such-thing-xyz"),
 ]
 
@@ -74,7 +85,7 @@ def _backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
-def bench_list(client, runs: int) -> None:
+def bench_list(client, runs: int, only: str | None = None) -> None:
     print(
         f"\nAsset list (GET /api/assets/, page_size 50 unless stated; {runs} runs after 3 warm-ups)"
     )
@@ -88,6 +99,8 @@ def bench_list(client, runs: int) -> None:
     worst = {"list": 0.0, "search": 0.0}
     for group, queries in (("list", LIST_QUERIES), ("search", SEARCH_QUERIES)):
         for label, query in queries:
+            if only and only not in query:
+                continue
             samples, cpu, measured = [], 0.0, 0
             for i in range(runs + 3):
                 pid = _backend_pid()
@@ -116,19 +129,52 @@ def bench_list(client, runs: int) -> None:
     )
 
 
-def explain_search() -> None:
-    from assets.filters import filter_assets
-    from django.db import connection
+EXPLAINED = [
+    "q=arn:aws:rds:eu-west-1",
+    "tag=Team:payments&service=rds&ordering=name",
+    "tag=Team:payments&ordering=-last_seen",
+]
 
-    qs = filter_assets("q=payments-api").values("id")[:50]
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = [row[0] for row in cursor.fetchall()]
-    uses = any("asset_search_trgm" in line for line in plan)
-    print(f"\nEXPLAIN q=payments-api: trigram index used: {uses}")
-    for line in plan:
-        print(f"  {line}")
+
+def explain_list(client, queries: list[str]) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every asset query the list view runs for each query string,
+    replayed in order with the same SET LOCAL options (walks under a statement_timeout included)."""
+    from django.db import OperationalError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    for query in queries:
+        client.get(
+            f"/api/assets/?{query}"
+        )  # warm the caches the view uses (trigram statistics)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/api/assets/?{query}")
+        print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the list's queries for {query}")
+        options = None
+        for entry in captured.captured_queries:
+            sql = entry["sql"]
+            if sql.startswith(("BEGIN", "SAVEPOINT")):
+                continue
+            if sql.startswith(("ROLLBACK", "RELEASE", "COMMIT")):
+                options = None
+                continue
+            if sql.startswith("SELECT set_config("):
+                options = sql
+                continue
+            if "assets_asset" not in sql or sql.startswith("EXPLAIN"):
+                continue
+            print(
+                f"  -- {entry['time']} s: {sql[:150]}{'...' if len(sql) > 150 else ''}"
+            )
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    if options:
+                        cursor.execute(options)
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                    plan = [row[0] for row in cursor.fetchall()]
+            except OperationalError as exc:
+                plan = [f"cancelled: {str(exc).strip()}"]
+            for line in plan[:30]:
+                print(f"     {line}")
 
 
 def bench_dashboard(client, runs: int) -> None:
@@ -248,6 +294,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument(
+        "--only",
+        help="measure only the list/search queries containing this text (then stop)",
+    )
+    parser.add_argument(
         "--export-worker", choices=["csv", "xlsx"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -262,8 +312,11 @@ def main() -> None:
         f"Database: {args.database_url} — {Asset.objects.count():,} assets; load average {os.getloadavg()}"
     )
     client = _client()
-    bench_list(client, args.runs)
-    explain_search()
+    bench_list(client, args.runs, args.only)
+    if args.only:
+        print(f"\nLoad average at the end: {os.getloadavg()}")
+        return
+    explain_list(client, EXPLAINED)
     bench_dashboard(client, args.runs)
     if not args.skip_exports:
         bench_exports(args.database_url)

@@ -13,9 +13,10 @@ from datetime import timedelta
 import django_filters as df
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +34,7 @@ from assets.models import (
     DataClassification,
     ProtectionNeed,
 )
+from assets.search import index_substrings
 
 VISIBLE_STATUSES = tuple(s for s in AssetStatus.values if s not in HIDDEN_STATUSES)
 MISSING_CHOICES = ("owner", "department", "category", "criticality", "classification", "review")
@@ -250,10 +252,17 @@ class AssetFilterSet(df.FilterSet):
         return qs
 
     def filter_q(self, qs, name, value):
-        for term in value.split():
+        postgres = connections[qs.db].vendor == "postgresql"
+        for term in value.lower().split():
             # search_text is lower-cased; `contains` escapes %, _ and \ and, on PostgreSQL, is a
             # plain LIKE that the gin_trgm_ops index serves (icontains would wrap it in UPPER()).
-            cond = Q(search_text__contains=term.lower())
+            substrings = index_substrings(term, qs.db) if postgres else None
+            if substrings is None:
+                cond = Q(search_text__contains=term)
+            else:
+                # The index looks up the term's rarer trigrams only; strpos() checks the whole term.
+                whole = GreaterThan(StrIndex("search_text", Value(term)), 0)
+                cond = Q(*[Q(search_text__contains=s) for s in substrings], whole)
             match = _AST_ID.match(term)
             if match:
                 cond |= Q(pk=int(match.group(1)))

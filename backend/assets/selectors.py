@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import AWSAccount, Environment
@@ -110,6 +111,13 @@ def _with_settings(qs: QuerySet, settings_sql: list[str], run):
         return None
 
 
+def _set_local(**options: object) -> str:
+    """One statement (one round trip) setting several options for the rest of the transaction."""
+    # Names and values are our own constants and integers, never request input.
+    calls = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in options.items())
+    return f"SELECT {calls}"
+
+
 def _count_with_timeout(qs: QuerySet, limit: int, timeout_ms: int) -> int | None:
     return _with_settings(qs, [f"SET LOCAL statement_timeout = {int(timeout_ms)}"], lambda: qs[:limit].count())
 
@@ -129,15 +137,6 @@ def planner_estimate(qs: QuerySet) -> int:
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def matching_ids(qs: QuerySet, limit: int) -> list[int] | None:
-    """Up to `limit` ids of matching rows (any order); None if that took over twice the count timeout."""
-    ids_qs = qs.order_by().values_list("id", flat=True)[:limit]
-    if connections[qs.db].vendor != "postgresql":
-        return list(ids_qs)
-    timeout = f"SET LOCAL statement_timeout = {2 * int(settings.ASSETS_COUNT_TIMEOUT_MS)}"
-    return _with_settings(qs, [timeout], lambda: list(ids_qs))
 
 
 SAMPLE_PERCENT = 0.5
@@ -162,30 +161,104 @@ def sampled_estimate(qs: QuerySet) -> int | None:
         return int(cursor.fetchone()[0] * 100 / SAMPLE_PERCENT)
 
 
-# Switch the planner to "walk the ordering index, filter, stop after one page" for one query.
-_WALK_INDEX = [
-    "SET LOCAL enable_bitmapscan = off",
-    "SET LOCAL enable_seqscan = off",
-    "SET LOCAL max_parallel_workers_per_gather = 0",
-]
+# A text/tag search the planner expects to match more than this many times the exact-count limit
+# skips collecting ids (it would read that many rows only to learn that the count is an estimate).
+DENSE_ESTIMATE_FACTOR = 3
+# Walk the ordering index, filter, stop after one page (fast when matches are dense).
+_WALK_INDEX = {"enable_bitmapscan": "off", "enable_seqscan": "off", "max_parallel_workers_per_gather": 0}
+# Read every match through the filters' indexes, then sort them (bounded by the number of matches).
+_SORT_MATCHES = {"enable_indexscan": "off", "enable_indexonlyscan": "off"}
 
 
-def fetch_page(qs: QuerySet, start: int, stop: int, *, dense: bool) -> list:
-    """Rows [start:stop].
+def asset_list_page(qs: QuerySet, *, offset: int, limit: int, text_or_tag: bool) -> tuple[list, int, bool]:
+    """Rows [offset:offset + limit] of the filtered, ordered list, the count and whether it is an estimate.
 
-    PostgreSQL estimates LIKE (trigram) and `@>` (tags) matches badly, so for a text or tag filter
-    that matches many rows it reads every match to sort them (hundreds of ms). When the count says
-    matches are dense, first try walking the ordering index and stopping after one page, under a
-    short statement_timeout (matches may be bunched at the far end of the order); if that is
-    cancelled, run the planner's own plan.
+    Plain column filters: the count is capped (count_capped) and the page is the planner's plan.
+    Text (`q`) and tag filters: see _search_page.
     """
-    connection = connections[qs.db]
-    if dense and connection.vendor == "postgresql":
-        timeout = f"SET LOCAL statement_timeout = {int(settings.ASSETS_COUNT_TIMEOUT_MS)}"
-        rows = _with_settings(qs, [*_WALK_INDEX, timeout], lambda: list(qs[start:stop]))
-        if rows is not None:
-            return rows
-    return list(qs[start:stop])
+    if text_or_tag and connections[qs.db].vendor == "postgresql":
+        return _search_page(qs, offset, limit)
+    count, is_estimate = count_capped(qs)
+    return list(qs[offset : offset + limit]), count, is_estimate
+
+
+def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool]:
+    """PostgreSQL, text/tag filters: each query of the text search runs at most once per request.
+
+    Few matches (the planner's estimate, then the ids themselves, say at most
+    ASSETS_EXACT_COUNT_LIMIT): one scan through the trigram/tag indexes collects every matching id,
+    which gives the exact count; the page is then chosen among those ids (by primary key in Python
+    for the default id order, else one sort of just those ids) and read by primary key. Never the
+    ordering index filtered row by row: a few thousand matches bunched at the far end of `name`
+    order made that a walk over most of the table (seconds).
+
+    Many matches: the count is a block-sample estimate and the page comes from walking the ordering
+    index with the filters, stopping after one page (matches are dense), under
+    ASSETS_COUNT_TIMEOUT_MS; if the matches are bunched far along that order, all matches are read
+    through the filters' indexes and sorted instead.
+    """
+    cap = settings.ASSETS_EXACT_COUNT_LIMIT
+    estimate = planner_estimate(qs)
+    if estimate > DENSE_ESTIMATE_FACTOR * cap:
+        sampled = sampled_estimate(qs)
+        if sampled is not None and sampled > cap:
+            return _dense_page(qs, offset, limit), sampled, True
+    ids = list(qs.order_by().values_list("id", flat=True)[: cap + 1])
+    if len(ids) <= cap:
+        return _page_of_ids(qs, ids, offset, limit), len(ids), False
+    sampled = sampled_estimate(qs)
+    return _dense_page(qs, offset, limit), max(sampled or estimate, len(ids)), True
+
+
+def _id_order(qs: QuerySet) -> bool | None:
+    """True/False: ordered by id ascending/descending only; None: ordered by other columns too."""
+    fields = set(qs.query.order_by) if qs.query.order_by else set(qs.model._meta.ordering)
+    if fields <= {"id", "pk"}:
+        return True
+    if fields <= {"-id", "-pk"}:
+        return False
+    return None
+
+
+def _by_ids(qs: QuerySet, ids: list[int]) -> QuerySet:
+    """The same columns and order as `qs`, selected by primary key instead of by the filters."""
+    base = qs.model._default_manager.using(qs.db).all()
+    base.query.select_related = qs.query.select_related
+    base.query.deferred_loading = qs.query.deferred_loading
+    return base.filter(pk__in=ids).order_by(*qs.query.order_by)
+
+
+def _page_of_ids(qs: QuerySet, ids: list[int], offset: int, limit: int) -> list:
+    if not ids:
+        return []
+    ascending = _id_order(qs)
+    if ascending is not None:
+        page = sorted(ids, reverse=not ascending)[offset : offset + limit]
+    else:
+        # No LIMIT on purpose: with one the planner may again walk the ordering index and test each
+        # row against the id list; without it, it reads just these rows by primary key and sorts them.
+        # `= ANY(array)`: one parameter, where `IN` would put up to ASSETS_EXACT_COUNT_LIMIT in the SQL.
+        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
+        any_id = RawSQL(f"{table}.id = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611 - our names
+        ordered = qs.model._default_manager.using(qs.db).filter(any_id)
+        ordered = ordered.order_by(*qs.query.order_by).values_list("id", flat=True)
+        page = list(ordered)[offset : offset + limit]
+    return list(_by_ids(qs, page)) if page else []
+
+
+def _walk(qs: QuerySet, start: int, stop: int) -> list | None:
+    """Rows [start:stop] by walking the ordering index; None if that took over ASSETS_COUNT_TIMEOUT_MS."""
+    timeout = int(settings.ASSETS_COUNT_TIMEOUT_MS)
+    walk = _set_local(**_WALK_INDEX, jit="off", statement_timeout=timeout)
+    return _with_settings(qs, [walk], lambda: list(qs[start:stop]))
+
+
+def _dense_page(qs: QuerySet, offset: int, limit: int) -> list:
+    rows = _walk(qs, offset, offset + limit)
+    if rows is None:
+        sort = _set_local(**_SORT_MATCHES, jit="off")
+        rows = _with_settings(qs, [sort], lambda: list(qs[offset : offset + limit]))
+    return rows if rows is not None else list(qs[offset : offset + limit])
 
 
 def _choices(choices) -> list[dict[str, str]]:

@@ -8,17 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from assets.selectors import count_capped, fetch_page, matching_ids, planner_estimate, sampled_estimate
-
-DENSE_MATCHES = 5000
-
-
-def _by_ids(queryset, ids: list[int]):
-    """The same rows, same order, selected by primary key instead of by the filters."""
-    base = queryset.model.objects.all()
-    base.query.select_related = queryset.query.select_related
-    base.query.deferred_loading = queryset.query.deferred_loading
-    return base.filter(pk__in=ids).order_by(*queryset.query.order_by)
+from assets.selectors import asset_list_page
 
 
 class AssetPagination(PageNumberPagination):
@@ -45,29 +35,9 @@ class AssetPagination(PageNumberPagination):
         offset = (self.page_number - 1) * page_size
         params = request.query_params
         text_or_tag = bool(params.get("q") or params.get("tag"))
-        rows, ids = None, []
-        if text_or_tag:
-            # One index scan collects the ids of up to DENSE_MATCHES matches: when that is all of
-            # them, the count is exact and the page is read by primary key (no second text search).
-            ids = matching_ids(queryset, DENSE_MATCHES + 1)
-            if ids is not None and len(ids) <= DENSE_MATCHES:
-                self.count, self.count_is_estimate = len(ids), False
-                rows = list(_by_ids(queryset, ids)[offset : offset + page_size + 1]) if ids else []
-        if rows is None and ids is None:
-            # The text/tag search alone was too slow to repeat for a count: estimate it, and try
-            # the index walk (fast when matches are many) before the planner's own plan.
-            estimate = sampled_estimate(queryset)
-            self.count = estimate if estimate is not None else planner_estimate(queryset)
-            self.count_is_estimate = True
-            rows = fetch_page(queryset, offset, offset + page_size + 1, dense=True)
-        if rows is None:
-            # Counting first also tells whether a text/tag filter is dense enough to page through
-            # the ordering index (selectors.fetch_page).
-            self.count, self.count_is_estimate = count_capped(queryset, sample=text_or_tag)
-            if text_or_tag:
-                self.count = max(self.count, len(ids or ()))  # we saw that many matching ids
-            dense = text_or_tag and (self.count_is_estimate or self.count > DENSE_MATCHES)
-            rows = fetch_page(queryset, offset, offset + page_size + 1, dense=dense)
+        rows, self.count, self.count_is_estimate = asset_list_page(
+            queryset, offset=offset, limit=page_size + 1, text_or_tag=text_or_tag
+        )
         if not rows and self.page_number > 1:
             raise NotFound("Invalid page: that page contains no results.")
         self.has_next = len(rows) > page_size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assets.filters import filter_assets
 from assets.models import Asset, AssetChange, AssetStatus, Relationship, RelationshipOrigin
 from assets.tests.factories import make_asset
 
@@ -357,11 +358,13 @@ def test_delete_and_put_are_not_offered(editor_client, estate):
 def test_list_query_count_is_constant(viewer_client, estate, django_assert_num_queries):
     from django.db import connection
 
-    # SQLite/MySQL: count + rows. PostgreSQL: planner estimate, then the timed count in a savepoint
-    # rolled back to undo SET LOCAL (SAVEPOINT, SET, COUNT, ROLLBACK TO, RELEASE), then rows; a
-    # text/tag filter collects matching ids the same way instead. Never a query per row.
+    # SQLite/MySQL: count + rows. PostgreSQL, plain filters: planner estimate, then the timed count
+    # in a savepoint rolled back to undo SET LOCAL (SAVEPOINT, SET, COUNT, ROLLBACK TO, RELEASE), then
+    # rows. PostgreSQL, text/tag filters: planner estimate, the matching ids (one text search), the
+    # page's rows by primary key; ordered by another column than id, one more query sorts the ids.
+    # Never a query per row.
     postgres = connection.vendor == "postgresql"
-    plain, text = (7, 6) if postgres else (2, 2)
+    plain, text, text_sorted = (7, 3, 4) if postgres else (2, 2, 2)
     with django_assert_num_queries(plain):
         viewer_client.get("/api/assets/?page_size=2")
     for i in range(30):
@@ -370,6 +373,8 @@ def test_list_query_count_is_constant(viewer_client, estate, django_assert_num_q
         assert len(viewer_client.get("/api/assets/?page_size=2").json()["results"]) == 2
     with django_assert_num_queries(text):
         viewer_client.get("/api/assets/?q=web-1&tag=Env:prod")
+    with django_assert_num_queries(text_sorted):
+        assert len(viewer_client.get("/api/assets/?q=x&ordering=-owner&page_size=5").json()["results"]) == 5
 
 
 def test_detail_query_count(viewer_client, estate, django_assert_num_queries):
@@ -391,20 +396,50 @@ def test_schema_documents_the_asset_api(viewer_client, admin_client):
     assert {"q", "tag", "service_exclude", "missing", "ordering", "include_removed", "page_size"} <= params
 
 
-@pytest.mark.parametrize("path", ["by-ids", "dense", "search-too-slow"])
-def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypatch, path):
-    """Text/tag queries take one of three paths (see AssetPagination); all must give the same page."""
-    query = "/api/assets/?tag=Env&ordering=-name&page_size=2"
-    expected = [r["id"] for r in viewer_client.get(query).json()["results"]]
-    if path == "dense":
-        monkeypatch.setattr("assets.api.pagination.DENSE_MATCHES", 1)
-    elif path == "search-too-slow":
-        monkeypatch.setattr("assets.api.pagination.matching_ids", lambda qs, limit: None)
-    data = viewer_client.get(query).json()
-    assert [r["id"] for r in data["results"]] == expected
-    assert data["count"] >= 3 and data["next"]
-    last = viewer_client.get(query + "&page=2").json()
-    assert last["count"] == 3 and last["count_is_estimate"] is False and last["next"] is None
+PAGING_ORDERS = ["", "&ordering=-name", "&ordering=-id", "&ordering=account,-last_seen"]
+
+
+@pytest.mark.parametrize("ordering", PAGING_ORDERS)
+@pytest.mark.parametrize("path", ["ids", "ids-beyond-the-limit", "dense-estimate", "walk-too-slow"])
+def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypatch, settings, path, ordering):
+    """Text/tag queries take one of several paths (selectors._search_page); all give the same pages."""
+    for i in range(4):
+        make_asset(name=f"env-{i}", tags={"Env": "test"}, account=estate["_accounts"]["dev"])
+    query = f"/api/assets/?tag=Env{ordering}&page_size=2"
+    plain = [a.pk for a in filter_assets(query.split("?", 1)[1])]  # the filters' own order, no paging tricks
+    assert len(plain) == 7
+    if path == "ids-beyond-the-limit":  # more ids than the exact-count limit: estimate, walk the order
+        settings.ASSETS_EXACT_COUNT_LIMIT = 1
+    elif path == "dense-estimate":  # the planner and the sample say "many": no id collection at all
+        settings.ASSETS_EXACT_COUNT_LIMIT = 1
+        monkeypatch.setattr("assets.selectors.planner_estimate", lambda qs: 1_000_000)
+        monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 1_000_000)
+    elif path == "walk-too-slow":  # the walk along the ordering index timed out: sort all matches
+        settings.ASSETS_EXACT_COUNT_LIMIT = 1
+        monkeypatch.setattr("assets.selectors._walk", lambda qs, start, stop: None)
+    seen = []
+    for page in range(1, 5):
+        data = viewer_client.get(query + f"&page={page}").json()
+        seen += [r["id"] for r in data["results"]]
+        assert data["count"] >= len(seen) and (data["next"] is None) == (page == 4)
+    assert seen == plain
+    assert data["count"] == 7 and data["count_is_estimate"] is False  # the last page knows
+
+
+def test_search_ids_sorted_by_another_column_page_like_the_plain_order(viewer_client, estate):
+    """Regression: a few matches ordered by name were paged by walking the whole name index; now the
+    ids are sorted apart. Same rows, same order, every page, as the filters' plain ordering."""
+    for i in range(12):
+        make_asset(name=f"zz-{11 - i:02d}", tags={"Team": "pay"}, owner_name=f"o{i % 3}")
+    for ordering in ("name", "-name", "-owner,name", "category,-last_seen", "environment,-id"):
+        query = f"tag=Team:pay&ordering={ordering}"
+        plain = [a.pk for a in filter_assets(query)]
+        paged = []
+        for page in range(1, 4):
+            data = viewer_client.get(f"/api/assets/?{query}&page_size=5&page={page}").json()
+            assert data["count"] == 12 and data["count_is_estimate"] is False
+            paged += [r["id"] for r in data["results"]]
+        assert paged == plain, ordering
 
 
 def test_import_without_a_file_has_the_import_result_shape(editor_client, db):

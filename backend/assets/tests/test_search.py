@@ -1,0 +1,120 @@
+"""`q` search: which trigrams a long term asks of the index (PostgreSQL), and that it finds the same rows."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from assets import search
+from assets.filters import filter_assets
+from assets.models import Asset
+from assets.search import _term_trigrams, choose_substrings
+from assets.tests.factories import make_account, make_asset
+
+# Shares of a 1,000,000-asset register whose search_text has each trigram (as a sample would say).
+STATS = (
+    1_000_000,
+    {"arn": 1.0, "rn ": 1.0, "aws": 1.0, "ws ": 1.0, "st ": 1.0, "rds": 0.035, "ds ": 0.035, "eu ": 0.36,
+     "wes": 0.36, "est": 0.52, "pay": 0.1, "aym": 0.1, "yme": 0.1, "men": 1.0, "ent": 1.0, "nts": 0.1,
+     "ts ": 0.1, "api": 0.08, "000": 0.94, "007": 0.19},
+)  # fmt: skip
+TERMS = ["arn:aws:rds:eu-west-1", "payments-api", "prod-payments-api-042", "00000000007a12", "a%b_c\\d:xyz-1234"]
+
+
+def test_pg_trgm_trigram_count_of_a_like_pattern():
+    # '%arn:aws:rds:eu-west-1%': arn (no known start) -> "arn","rn "; aws/rds -> 4 each ("  a"," aw",
+    # "aws","ws "); eu -> 3; west -> 5; "1" (no known end) -> "  1".
+    total, atoms = _term_trigrams("arn:aws:rds:eu-west-1")
+    assert total == 2 + 4 + 4 + 3 + 5 + 1
+    assert {t for t, _, _ in atoms} == {"arn", "rn ", "aws", "ws ", "rds", "ds ", "eu ", "wes", "est", "st "}
+    assert ("eu ", "eu-", 3) in atoms  # a word's end: its last two characters and the separator after
+
+
+def test_long_terms_look_up_only_their_rarer_trigrams():
+    assert choose_substrings("arn:aws:rds:eu-west-1", STATS) == ["ds:", "eu-", "wes"]
+    assert choose_substrings("payments-api", STATS) == ["api", "aym"]
+    # Trigrams too rare for the sample (hex ids) are cheap to read and each rules out many rows.
+    assert choose_substrings("00000000007a12", STATS) == ["07a", "7a1", "a12"]
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_chosen_substrings_are_substrings_of_the_term(term):
+    chosen = choose_substrings(term, STATS)
+    assert chosen and all(part in term for part in chosen)
+
+
+@pytest.mark.parametrize(
+    ("term", "stats"),
+    [
+        ("web-1", STATS),  # short: few posting lists to read anyway
+        ("ärn:aws:rds:eu-west-1", STATS),  # pg_trgm's idea of a letter depends on the locale
+        ("arn:aws:rds:eu-west-1", (1_000, STATS[1])),  # small table
+        ("arn:aws:rds:eu-west-1", None),  # not PostgreSQL
+        ("1.2.3.4.5.6.7", STATS),  # one-character words: no trigram inside a word or at its end
+    ],
+)
+def test_whole_term_when_pruning_cannot_help(term, stats):
+    assert choose_substrings(term, stats) is None
+
+
+@pytest.fixture
+def register(db):
+    prod, dev = make_account("111111111111", "prod"), make_account("222222222222", "dev")
+    rows = []
+    for i in range(40):
+        service = ("ec2", "rds", "lambda")[i % 3]
+        rows.append(
+            make_asset(
+                name=f"{('prod', 'dev')[i % 2]}-{('payments', 'search')[i % 5 == 0]}-api-{i:03d}",
+                account=(prod, dev)[i % 2], service=service, region=("eu-west-1", "us-east-1")[i % 4 == 0],
+                resource_id=f"{service[:2]}-{i:017x}", tags={"Team": "payments"}, ip_addresses=[f"10.0.{i}.7"],
+            )
+        )  # fmt: skip
+    return rows
+
+
+SEARCHES = [
+    "arn:aws:rds:eu-west-1",
+    "arn:aws:rds:us-east-1:222222222222",
+    "prod-payments-api-004",
+    "payments-api",
+    "dev-search-api",
+    "api-00 payments",
+    "0000000000000000a",
+    "no-such-thing-xyz",
+    "eu-west-1:111111111111:res/ec",
+]
+
+
+@pytest.mark.parametrize("term", SEARCHES)
+def test_pruned_search_finds_exactly_the_rows_of_the_whole_term(register, monkeypatch, term):
+    """With pruning forced on (PostgreSQL; elsewhere the whole term is always used), the same rows as
+    the plain substring match, and the pruned SQL really is in use for the long terms."""
+    from django.db import connection
+
+    monkeypatch.setattr(search, "PRUNE_MIN_ROWS", 0)
+    expected = set(Asset.objects.filter(*[_contains(t) for t in term.split()]).values_list("id", flat=True))
+    qs = filter_assets(urlencode({"q": term, "include_removed": "true"}))
+    assert set(qs.values_list("id", flat=True)) == expected
+    long_term = any(_term_trigrams(t)[0] >= search.PRUNE_MIN_TRIGRAMS for t in term.split())
+    assert ("STRPOS" in str(qs.query)) is (connection.vendor == "postgresql" and long_term)
+
+
+def _contains(term):
+    from django.db.models import Q
+
+    return Q(search_text__contains=term.lower())
+
+
+def test_trigram_statistics_come_from_a_sample_of_search_text(register):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert search.trigram_stats() is None
+        return
+    rows, shares = search._sample_trigrams(connection)
+    assert rows == 40  # a small table is read whole
+    assert shares["arn"] == shares["aws"] == 1.0
+    assert shares["sea"] == pytest.approx(8 / 40)  # the names of 8 of the 40 say "search"
+    assert search.trigram_stats() == (rows, shares)  # cached
