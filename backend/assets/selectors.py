@@ -8,8 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
-from django.db.models import BooleanField, Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import AWSAccount, Environment
@@ -186,11 +185,9 @@ def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool
     """PostgreSQL, text/tag filters: each query of the text search runs at most once per request.
 
     Few matches (the planner's estimate, then the ids themselves, say at most
-    ASSETS_EXACT_COUNT_LIMIT): one scan through the trigram/tag indexes collects every matching id,
-    which gives the exact count; the page is then chosen among those ids (by primary key in Python
-    for the default id order, else one sort of just those ids) and read by primary key. Never the
-    ordering index filtered row by row: a few thousand matches bunched at the far end of `name`
-    order made that a walk over most of the table (seconds).
+    ASSETS_EXACT_COUNT_LIMIT): one scan through the trigram/tag indexes collects every matching id
+    already sorted in the list's order (_matching_ids_in_order), which gives the exact count; the
+    page is a slice of those ids, read by primary key.
 
     Many matches: the count is a block-sample estimate and the page comes from walking the ordering
     index with the filters, stopping after one page (matches are dense), under
@@ -203,21 +200,40 @@ def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool
         sampled = sampled_estimate(qs)
         if sampled is not None and sampled > cap:
             return _dense_page(qs, offset, limit), sampled, True
-    ids = list(qs.order_by().values_list("id", flat=True)[: cap + 1])
+    ids = _matching_ids_in_order(qs, cap + 1)
     if len(ids) <= cap:
-        return _page_of_ids(qs, ids, offset, limit), len(ids), False
+        page = ids[offset : offset + limit]
+        return (list(_by_ids(qs, page)) if page else []), len(ids), False
     sampled = sampled_estimate(qs)
     return _dense_page(qs, offset, limit), max(sampled or estimate, len(ids)), True
 
 
-def _id_order(qs: QuerySet) -> bool | None:
-    """True/False: ordered by id ascending/descending only; None: ordered by other columns too."""
-    fields = set(qs.query.order_by) if qs.query.order_by else set(qs.model._meta.ordering)
-    if fields <= {"id", "pk"}:
-        return True
-    if fields <= {"-id", "-pk"}:
-        return False
-    return None
+def _matching_ids_in_order(qs: QuerySet, limit: int) -> list[int]:
+    """Ids of up to `limit` matching rows (any `limit` of them), sorted in the list's order.
+
+    `SELECT id FROM (SELECT id, <order columns> ... WHERE <filters> LIMIT n) ORDER BY ...`: the
+    LIMIT keeps the subquery apart, so the planner finds the matches through the filters' indexes
+    (it cannot walk an ordering index and test each row instead: a few thousand matches bunched at
+    the far end of `name` order made that a walk over most of the table), and the sort is of at most
+    `limit` rows, read in the same pass. When all matches fit, the page is a slice of this list.
+    """
+    ordering = list(qs.query.order_by or qs.model._meta.ordering)
+    columns, order_by = {}, []
+    for number, key in enumerate(ordering):
+        name = key.lstrip("-")
+        column = "id" if name in ("id", "pk") else f"_order_{number}"
+        if column != "id":
+            columns[column] = F(name)
+        order_by.append(f"{column} {'DESC' if key.startswith('-') else 'ASC'}")
+    inner = qs.order_by().annotate(**columns).values_list("id", *columns)[:limit]
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match
+        return []
+    sql = f"SELECT id FROM ({sql}) AS matches ORDER BY {', '.join(order_by)}"  # noqa: S608 - Django-built SQL
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _by_ids(qs: QuerySet, ids: list[int]) -> QuerySet:
@@ -226,24 +242,6 @@ def _by_ids(qs: QuerySet, ids: list[int]) -> QuerySet:
     base.query.select_related = qs.query.select_related
     base.query.deferred_loading = qs.query.deferred_loading
     return base.filter(pk__in=ids).order_by(*qs.query.order_by)
-
-
-def _page_of_ids(qs: QuerySet, ids: list[int], offset: int, limit: int) -> list:
-    if not ids:
-        return []
-    ascending = _id_order(qs)
-    if ascending is not None:
-        page = sorted(ids, reverse=not ascending)[offset : offset + limit]
-    else:
-        # No LIMIT on purpose: with one the planner may again walk the ordering index and test each
-        # row against the id list; without it, it reads just these rows by primary key and sorts them.
-        # `= ANY(array)`: one parameter, where `IN` would put up to ASSETS_EXACT_COUNT_LIMIT in the SQL.
-        table = connections[qs.db].ops.quote_name(qs.model._meta.db_table)
-        any_id = RawSQL(f"{table}.id = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611 - our names
-        ordered = qs.model._default_manager.using(qs.db).filter(any_id)
-        ordered = ordered.order_by(*qs.query.order_by).values_list("id", flat=True)
-        page = list(ordered)[offset : offset + limit]
-    return list(_by_ids(qs, page)) if page else []
 
 
 def _walk(qs: QuerySet, start: int, stop: int) -> list | None:
