@@ -222,9 +222,12 @@ def print_breakdown(results: list[dict]) -> None:
     row("list request duration (/api/assets/)", [minus(at(r, "list", "end"), at(r, "list", "start")) for r in results])
     row("list response -> first row in the DOM", [minus(r["rowInDom"], at(r, "list", "end")) for r in results])
     row("first row in the DOM -> painted", [minus(r["rowPainted"], r["rowInDom"]) for r in results])
+    row("app code start -> first row painted", [minus(r["rowPainted"], r["boot"]) for r in results])
     row("navigation start -> first row painted", [r["rowPainted"] for r in results])
     row("filter options request start", [at(r, "filterOptions", "start") for r in results])
+    row("filter options request end", [at(r, "filterOptions", "end") for r in results])
     row("saved views request start", [at(r, "savedViews", "start") for r in results])
+    row("saved views request end", [at(r, "savedViews", "end") for r in results])
     lists = {r["listRequests"] for r in results}
     print(f"  list requests per page load:                 {', '.join(str(n) for n in sorted(lists))}")
 

@@ -1,6 +1,6 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { components } from '@/types/api';
-import { apiFetch, withQuery } from './client';
+import { apiFetch, withQuery, type RequestOptions } from './client';
 import { dashboardQueries } from './dashboard';
 
 export type Asset = components['schemas']['Asset'];
@@ -19,8 +19,8 @@ type AssetPage = components['schemas']['PaginatedAssetBriefList'];
 type ChangePage = components['schemas']['PaginatedAssetChangeList'];
 
 /** `query` is the asset list's query string exactly as it stands in the page URL. */
-export const fetchAssets = (query: string, signal?: AbortSignal) =>
-  apiFetch<AssetPage>(withQuery('/api/assets/', query), { signal });
+export const fetchAssets = (query: string, signal?: AbortSignal, options: Pick<RequestOptions, 'redirectOn401'> = {}) =>
+  apiFetch<AssetPage>(withQuery('/api/assets/', query), { signal, ...options });
 
 export const fetchAsset = (id: number, signal?: AbortSignal) => apiFetch<Asset>(`/api/assets/${id}/`, { signal });
 
@@ -90,6 +90,18 @@ export const assetQueries = {
       staleTime: 5 * 60_000,
     }),
 };
+
+/**
+ * Starts the list page's request before the page is rendered (at boot, beside the session check): the
+ * same query key and fetcher as `useAssets(query)`, so the page picks up the response (or the request
+ * still in flight). Without a session the API answers 401/403; that is left to the route guard, which
+ * sends the browser to the login page, instead of redirecting from here.
+ */
+export const prefetchAssets = (queryClient: QueryClient, query: string) =>
+  queryClient.prefetchQuery({
+    ...assetQueries.list(query),
+    queryFn: ({ signal }) => fetchAssets(query, signal, { redirectOn401: false }),
+  });
 
 export const useAssets = (query: string) => useQuery(assetQueries.list(query));
 export const useAsset = (id: number) => useQuery(assetQueries.detail(id));
