@@ -118,3 +118,16 @@ def test_trigram_statistics_come_from_a_sample_of_search_text(register):
     assert shares["arn"] == shares["aws"] == 1.0
     assert shares["sea"] == pytest.approx(8 / 40)  # the names of 8 of the 40 say "search"
     assert search.trigram_stats() == (rows, shares)  # cached
+
+
+def test_postgresql_has_the_search_indexes(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL-only (0004, 0006)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'assets_asset'")
+        indexes = dict(cursor.fetchall())
+    assert "gin_trgm_ops" in indexes["asset_search_trgm"]
+    assert "gin (tags)" in indexes["asset_tags_gin"]  # jsonb_ops: tag=Key (`?`)
+    assert "jsonb_path_ops" in indexes["asset_tags_path"]  # tag=Key:Value (`@>`)
