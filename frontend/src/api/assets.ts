@@ -108,7 +108,8 @@ export const useAsset = (id: number) => useQuery(assetQueries.detail(id));
 export const useAssetHistory = (id: number, page: number) => useQuery(assetQueries.history(id, page));
 export const useAssetRelationships = (id: number) => useQuery(assetQueries.relationships(id));
 export const useAssetGraph = (id: number, depth: number) => useQuery(assetQueries.graph(id, depth));
-export const useFilterOptions = () => useQuery(assetQueries.filterOptions());
+/** `enabled: false` holds the request back (the asset list starts it once its rows are on screen). */
+export const useFilterOptions = ({ enabled = true }: { enabled?: boolean } = {}) => useQuery({ ...assetQueries.filterOptions(), enabled });
 
 /** Any asset write can change lists, details, history and the dashboard's figures. */
 function useAssetMutation<TVars, TData>(

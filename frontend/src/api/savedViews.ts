@@ -19,7 +19,7 @@ export const savedViewQueries = {
     queryOptions({ queryKey: [...savedViewQueries.all(), 'list'], queryFn: ({ signal }) => fetchSavedViews(signal) }),
 };
 
-export const useSavedViews = () => useQuery(savedViewQueries.list());
+export const useSavedViews = ({ enabled = true }: { enabled?: boolean } = {}) => useQuery({ ...savedViewQueries.list(), enabled });
 
 export function useCreateSavedView() {
   const queryClient = useQueryClient();

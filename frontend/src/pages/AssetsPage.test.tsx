@@ -173,4 +173,35 @@ describe('AssetsPage URL state', () => {
     await waitFor(() => expect(bodies).toHaveLength(1));
     expect(bodies[0]).toEqual({ query: 'service=ec2', action: 'update', fields: { criticality: 'critical' } });
   });
+
+  it('asks for filter values and saved views only once the first rows are on screen', async () => {
+    const requests: string[] = [];
+    let answerList: () => void = () => {};
+    const listAnswered = new Promise<void>((resolve) => (answerList = resolve));
+    server.use(
+      http.get('/api/assets/', async () => {
+        requests.push('list');
+        await listAnswered;
+        return HttpResponse.json({ count: 1, next: null, previous: null, results: [row(1)] });
+      }),
+      http.get('/api/assets/filter-options/', () => {
+        requests.push('filter-options');
+        return HttpResponse.json({ service: ['ec2'] });
+      }),
+      http.get('/api/saved-views/', () => {
+        requests.push('saved-views');
+        return HttpResponse.json({ count: 0, results: [] });
+      }),
+    );
+    renderApp(<AssetsPage />, { route: '/assets' });
+    expect(await screen.findByText('Loading assets…')).toBeInTheDocument();
+    // Frames get painted meanwhile (a few animation frames' time); the extras still wait for the rows.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(requests).toEqual(['list']);
+
+    answerList();
+    expect(await screen.findByRole('link', { name: 'asset-1' })).toBeInTheDocument();
+    await waitFor(() => expect([...requests].sort()).toEqual(['filter-options', 'list', 'saved-views']));
+    expect(requests[0]).toBe('list');
+  });
 });

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useAssets } from '@/api/assets';
 import { useAuth } from '@/contexts/AuthContext';
+import { useAfterPaint } from '@/hooks/useAfterPaint';
 import { useListParams } from '@/hooks/useListParams';
 import { useStoredState } from '@/hooks/useStoredState';
 import { ASSET_COLUMNS, COLUMNS_STORAGE_KEY, DEFAULT_COLUMNS } from '@/components/assets/assetColumns';
@@ -31,6 +32,9 @@ export default function AssetsPage() {
   const { params, query, update } = useListParams();
   const { isEditor } = useAuth();
   const assets = useAssets(query);
+  // Filter values and saved views wait until the first rows are on screen: they are not needed to
+  // read the list, and before, their requests and renders competed with it.
+  const showExtras = useAfterPaint(!assets.isPending);
   const [columnKeys, setColumnKeys] = useStoredState<string[]>(COLUMNS_STORAGE_KEY, DEFAULT_COLUMNS);
   // Remembered: someone who hides the filters to give the table room wants them hidden next time too.
   const [showFilters, setShowFilters] = useStoredState<boolean>('cloudtally.assets.showFilters', true);
@@ -80,7 +84,7 @@ export default function AssetsPage() {
         }
       />
       <div className="d-flex gap-4 align-items-start">
-        {showFilters && <FilterSidebar params={params} onChange={(next) => update(next)} />}
+        {showFilters && <FilterSidebar params={params} onChange={(next) => update(next)} loadOptions={showExtras} />}
         <div className="flex-grow-1" style={{ minWidth: 0 }}>
           <div className="d-flex flex-wrap gap-2 align-items-center mb-3">
             <button
@@ -107,7 +111,7 @@ export default function AssetsPage() {
               </label>
             </div>
             <div className="ms-auto d-flex flex-wrap gap-2">
-              <SavedViews query={filters} columns={columnKeys} onApplyColumns={setColumnKeys} />
+              <SavedViews query={filters} columns={columnKeys} onApplyColumns={setColumnKeys} load={showExtras} />
               <ColumnChooser visible={columnKeys} onChange={setColumnKeys} />
               <ExportButtons query={query} />
             </div>

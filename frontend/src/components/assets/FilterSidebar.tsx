@@ -45,10 +45,12 @@ const FLAG_LABELS: Record<string, string> = {
 interface FilterSidebarProps {
   params: URLSearchParams;
   onChange: (params: URLSearchParams) => void;
+  /** False holds back the request for the filter values (the groups show without values meanwhile). */
+  loadOptions?: boolean;
 }
 
-export function FilterSidebar({ params, onChange }: FilterSidebarProps) {
-  const options = useFilterOptions();
+export function FilterSidebar({ params, onChange, loadOptions = true }: FilterSidebarProps) {
+  const options = useFilterOptions({ enabled: loadOptions });
   const byField = normalizeOptions(options.data);
   const onToggle = (field: string, value: string, mode: FilterMode) => onChange(toggleFilterValue(params, field, value, mode));
   const missing = listValues(params, 'missing');

@@ -48,10 +48,12 @@ interface SavedViewsProps {
   columns: string[];
   /** A view remembers its columns too; applying it restores them. */
   onApplyColumns: (columns: string[]) => void;
+  /** False holds back the request for the list of views. */
+  load?: boolean;
 }
 
-export function SavedViews({ query, columns, onApplyColumns }: SavedViewsProps) {
-  const views = useSavedViews();
+export function SavedViews({ query, columns, onApplyColumns, load = true }: SavedViewsProps) {
+  const views = useSavedViews({ enabled: load });
   const remove = useDeleteSavedView();
   const navigate = useNavigate();
   const { user, isEditor } = useAuth();
@@ -68,7 +70,11 @@ export function SavedViews({ query, columns, onApplyColumns }: SavedViewsProps) 
       <Dropdown label="Saved views" toggle={<><Icon name="bookmark" /> Views</>} toggleClassName="btn btn-outline-secondary" align="start">
         {(close) => (
           <>
-            {(views.data ?? []).length === 0 && <li className="dropdown-item-text small text-body-secondary">No saved views yet</li>}
+            {views.isPending ? (
+              <li className="dropdown-item-text small text-body-secondary">Loading views…</li>
+            ) : (
+              (views.data ?? []).length === 0 && <li className="dropdown-item-text small text-body-secondary">No saved views yet</li>
+            )}
             {(views.data ?? []).map((view) => (
               <li key={view.id} className="d-flex align-items-center">
                 <button
