@@ -241,7 +241,8 @@ def _by_ids(qs: QuerySet, ids: list[int]) -> QuerySet:
     base = qs.model._default_manager.using(qs.db).all()
     base.query.select_related = qs.query.select_related
     base.query.deferred_loading = qs.query.deferred_loading
-    return base.filter(pk__in=ids).order_by(*qs.query.order_by)
+    base = base.filter(pk__in=ids)
+    return base.order_by(*qs.query.order_by) if qs.query.order_by else base  # else the model's ordering
 
 
 def _walk(qs: QuerySet, start: int, stop: int) -> list | None:
