@@ -160,9 +160,9 @@ def sampled_estimate(qs: QuerySet) -> int | None:
         return int(cursor.fetchone()[0] * 100 / SAMPLE_PERCENT)
 
 
-# A text/tag search the planner expects to match more than this many times the exact-count limit
-# skips collecting ids (it would read that many rows only to learn that the count is an estimate).
-DENSE_ESTIMATE_FACTOR = 3
+# A text/tag search the planner expects to match at least this share of the exact-count limit may
+# be dense: a block sample decides (_search_page).
+UNCERTAIN_SHARE = 0.5
 # Walk the ordering index, filter, stop after one page (fast when matches are dense).
 _WALK_INDEX = {"enable_bitmapscan": "off", "enable_seqscan": "off", "max_parallel_workers_per_gather": 0}
 # Read every match through the filters' indexes, then sort them (bounded by the number of matches).
@@ -184,28 +184,39 @@ def asset_list_page(qs: QuerySet, *, offset: int, limit: int, text_or_tag: bool)
 def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool]:
     """PostgreSQL, text/tag filters: each query of the text search runs at most once per request.
 
-    Few matches (the planner's estimate, then the ids themselves, say at most
-    ASSETS_EXACT_COUNT_LIMIT): one scan through the trigram/tag indexes collects every matching id
-    already sorted in the list's order (_matching_ids_in_order), which gives the exact count; the
-    page is a slice of those ids, read by primary key.
+    Few matches: one scan through the trigram/tag indexes collects every matching id already
+    sorted in the list's order (_matching_ids_in_order), which gives the exact count; the page is a
+    slice of those ids, read by primary key.
 
     Many matches: the count is a block-sample estimate and the page comes from walking the ordering
     index with the filters, stopping after one page (matches are dense), under
     ASSETS_COUNT_TIMEOUT_MS; if the matches are bunched far along that order, all matches are read
     through the filters' indexes and sorted instead.
+
+    Which: the planner's estimate of LIKE/@> comes from a ~100-value histogram, so below ~1 % of the
+    table it says "hardly any" and the ids are collected. From UNCERTAIN_SHARE of the count limit
+    on, a block sample decides; when it says "few" the ids are collected under twice
+    ASSETS_COUNT_TIMEOUT_MS: candidates the index cannot rule out (q=cc-1003: 176,000 for 20,200
+    matches) can make that slow while the walk is quick.
     """
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
     estimate = planner_estimate(qs)
-    if estimate > DENSE_ESTIMATE_FACTOR * cap:
+    sampled = None
+    if estimate >= cap * UNCERTAIN_SHARE:
         sampled = sampled_estimate(qs)
         if sampled is not None and sampled > cap:
             return _dense_page(qs, offset, limit), sampled, True
-    ids = _matching_ids_in_order(qs, cap + 1)
-    if len(ids) <= cap:
+        timeout = _set_local(statement_timeout=2 * int(settings.ASSETS_COUNT_TIMEOUT_MS))
+        ids = _with_settings(qs, [timeout], lambda: _matching_ids_in_order(qs, cap + 1))
+    else:
+        ids = _matching_ids_in_order(qs, cap + 1)
+    if ids is not None and len(ids) <= cap:
         page = ids[offset : offset + limit]
         return (list(_by_ids(qs, page)) if page else []), len(ids), False
-    sampled = sampled_estimate(qs)
-    return _dense_page(qs, offset, limit), max(sampled or estimate, len(ids)), True
+    if sampled is None:
+        sampled = sampled_estimate(qs)
+    count = max(sampled if sampled is not None else estimate, len(ids or ()))
+    return _dense_page(qs, offset, limit), count, True
 
 
 def _matching_ids_in_order(qs: QuerySet, limit: int) -> list[int]:
