@@ -103,3 +103,48 @@ test('edit an asset and see the change in its history', async ({ page }) => {
   await ownership.getByRole('button', { name: /mark reviewed/i }).click();
   await expect(ownership.getByText(/by editor/)).toBeVisible();
 });
+
+test('the Name column stays pinned while the asset grid scrolls sideways, in both themes', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 800 });
+  await login(page, 'editor');
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((value) => localStorage.setItem('cloudtally.theme', value), theme);
+    await page.goto('/assets?q=e2e');
+    await expect(page.locator('html')).toHaveAttribute('data-bs-theme', theme);
+    const grid = page.locator('.table-grid-scroll');
+    const link = page.getByRole('link', { name: 'e2e-bucket-logs' });
+    await expect(link).toBeVisible();
+    await grid.evaluate((box) => (box.scrollLeft = box.scrollWidth));
+    expect(await grid.evaluate((box) => box.scrollLeft)).toBeGreaterThan(100);
+
+    const state = await page.evaluate(() => {
+      const box = document.querySelector('.table-grid-scroll')!.getBoundingClientRect();
+      const header = [...document.querySelectorAll('thead th')].find((th) => th.textContent?.startsWith('Name'))!;
+      const cell = document.querySelector('tbody td.col-sticky-last')!;
+      const cellBox = cell.getBoundingClientRect();
+      const hit = document.elementFromPoint(cellBox.left + 12, cellBox.top + cellBox.height / 2);
+      return {
+        headerOffset: header.getBoundingClientRect().left - box.left,
+        checkboxWidth: document.querySelector('thead th.col-select')!.getBoundingClientRect().width,
+        onTop: cell.contains(hit),
+        background: getComputedStyle(cell).backgroundColor,
+        bodyBackground: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+    // Pinned right after the (also pinned) checkbox column, on top of what scrolled beneath it,
+    // painted with the page's own opaque background.
+    expect(Math.abs(state.headerOffset - state.checkboxWidth)).toBeLessThan(2);
+    expect(state.onTop).toBe(true);
+    expect(state.background).toBe(state.bodyBackground);
+    await expect(link).toBeInViewport();
+
+    // Keyboard focus on a pinned link keeps the scroll position; its focus ring is drawn.
+    const before = await grid.evaluate((box) => box.scrollLeft);
+    await page.getByRole('checkbox', { name: 'Select e2e-bucket-logs' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(link).toBeFocused();
+    expect(await grid.evaluate((box) => box.scrollLeft)).toBe(before);
+    expect(await link.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    await snapshot(page, `assets-pinned-name-${theme}`);
+  }
+});

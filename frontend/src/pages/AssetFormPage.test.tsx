@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,25 @@ describe('asset form', () => {
     await waitFor(() => expect(patch.owner_name).toBe('platform team'));
     expect(patch).not.toHaveProperty('name');
     expect(patch).not.toHaveProperty('tags');
+  });
+
+  it('groups the fields under named sections, each a fieldset with a heading', async () => {
+    common();
+    renderApp(<AssetFormPage />, { route: '/assets/new', path: '/assets/new', user: makeUser('editor') });
+    await screen.findByLabelText('Name');
+    const sections = {
+      Identity: ['Name', 'Type', 'Category', 'URL'],
+      Ownership: ['Owner', 'Department'],
+      'Classification & protection needs': ['Criticality', 'Data classification', 'Confidentiality', 'Processes personal data'],
+      Operations: ['Backup enabled', 'Monitoring enabled', 'IP addresses'],
+      Notes: ['Description', 'Notes'],
+    };
+    for (const [title, fields] of Object.entries(sections)) {
+      const group = screen.getByRole('group', { name: title });
+      expect(within(group).getByRole('heading', { level: 2, name: title })).toBeInTheDocument();
+      for (const field of fields) expect(within(group).getByLabelText(field)).toBeInTheDocument();
+    }
+    expect(within(screen.getByRole('group', { name: 'Classification & protection needs' })).getByRole('group', { name: 'Protection needs (CIA)' })).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(Object.keys(sections));
   });
 });

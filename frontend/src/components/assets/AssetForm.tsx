@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Asset, AssetInput } from '@/api/assets';
 import { useFilterOptions } from '@/api/assets';
 import { useCategories } from '@/api/categories';
@@ -98,6 +98,27 @@ export function toPayload(values: Values, tags: TagRow[], isAws: boolean): Parti
   };
 }
 
+/**
+ * One titled group of the form: a fieldset named by its legend (screen readers announce the group
+ * with each field) whose legend holds a heading, so the sections are also in the page's outline.
+ */
+function FormSection({ title, help, children }: { title: string; help?: string; children: ReactNode }) {
+  const helpId = useId();
+  return (
+    <fieldset className="form-section" aria-describedby={help ? helpId : undefined}>
+      <legend className="form-section-legend">
+        <h2 className="h6 fw-semibold mb-0">{title}</h2>
+      </legend>
+      {help && (
+        <p id={helpId} className="form-text mt-0 mb-2">
+          {help}
+        </p>
+      )}
+      {children}
+    </fieldset>
+  );
+}
+
 interface AssetFormProps {
   asset?: Asset;
   error: unknown;
@@ -133,10 +154,9 @@ export function AssetForm({ asset, error, busy, onSubmit, onCancel }: AssetFormP
     <form onSubmit={submit} noValidate aria-label={asset ? 'Edit asset' : 'New asset'}>
       <FormAlert error={formError} />
       {isAws && <div className="alert alert-info small">This asset comes from AWS discovery: only the fields people own can be edited here.</div>}
-      <div className="row g-4">
-        <div className="col-lg-6">
-          <fieldset>
-            <legend className="h6">Asset</legend>
+      <div className="row gx-5 mb-2">
+        <div className="col-xl-6">
+          <FormSection title="Identity" help={isAws ? 'Name, type and location come from AWS.' : undefined}>
             {!isAws && (
               <>
                 <TextField label="Name" required {...text('name')} />
@@ -172,19 +192,11 @@ export function AssetForm({ asset, error, busy, onSubmit, onCancel }: AssetFormP
               </div>
             </div>
             <TextField label="URL" type="url" {...text('url')} />
-            <TextAreaField label="Description" rows={3} {...text('description')} />
-            {!isAws && (
-              <>
-                <TextAreaField label="IP addresses" help="One per line." rows={2} {...text('ip_addresses')} />
-                <TextAreaField label="DNS names" help="One per line." rows={2} {...text('dns_names')} />
-                <TagsEditor rows={tags} onChange={setTags} error={fieldErrors.tags} />
-              </>
-            )}
-          </fieldset>
+            {!isAws && <TagsEditor rows={tags} onChange={setTags} error={fieldErrors.tags} />}
+          </FormSection>
         </div>
-        <div className="col-lg-6">
-          <fieldset>
-            <legend className="h6">Ownership &amp; compliance</legend>
+        <div className="col-xl-6">
+          <FormSection title="Ownership">
             <div className="row">
               {owners.length > 0 && (
                 <div className="col-sm-6">
@@ -197,6 +209,10 @@ export function AssetForm({ asset, error, busy, onSubmit, onCancel }: AssetFormP
               <div className="col-sm-6">
                 <TextField label="Department" {...text('department')} />
               </div>
+            </div>
+          </FormSection>
+          <FormSection title="Classification & protection needs">
+            <div className="row">
               <div className="col-sm-6">
                 <SelectField label="Criticality" emptyLabel="(not set)" options={CRITICALITY_CHOICES} {...text('criticality')} />
               </div>
@@ -218,18 +234,27 @@ export function AssetForm({ asset, error, busy, onSubmit, onCancel }: AssetFormP
                 </div>
               </div>
             </fieldset>
-            <div className="row">
-              <div className="col-sm-6">
-                <CheckboxField label="Processes personal data" {...flag('personal_data')} />
-                <CheckboxField label="GDPR relevant" {...flag('gdpr_relevant')} />
-              </div>
-              <div className="col-sm-6">
-                <CheckboxField label="Backup enabled" {...flag('backup_enabled')} />
-                <CheckboxField label="Monitoring enabled" {...flag('monitoring_enabled')} />
-              </div>
-            </div>
+            <CheckboxField label="Processes personal data" {...flag('personal_data')} />
+            <CheckboxField label="GDPR relevant" {...flag('gdpr_relevant')} />
+          </FormSection>
+        </div>
+        <div className="col-xl-6">
+          <FormSection title="Operations">
+            <CheckboxField label="Backup enabled" {...flag('backup_enabled')} />
+            <CheckboxField label="Monitoring enabled" {...flag('monitoring_enabled')} />
+            {!isAws && (
+              <>
+                <TextAreaField label="IP addresses" help="One per line." rows={2} {...text('ip_addresses')} />
+                <TextAreaField label="DNS names" help="One per line." rows={2} {...text('dns_names')} />
+              </>
+            )}
+          </FormSection>
+        </div>
+        <div className="col-xl-6">
+          <FormSection title="Notes">
+            <TextAreaField label="Description" rows={3} {...text('description')} />
             <TextAreaField label="Notes" rows={4} {...text('notes')} />
-          </fieldset>
+          </FormSection>
         </div>
       </div>
       <div className="d-flex gap-2 justify-content-end border-top pt-3">

@@ -28,6 +28,7 @@ export const ASSET_COLUMNS: (Column<AssetRow> & { defaultVisible?: boolean })[] 
     header: 'Name',
     sortField: 'name',
     defaultVisible: true,
+    sticky: true,
     render: (row) => {
       const name = row.name || row.resource_id || row.asset_id;
       return (

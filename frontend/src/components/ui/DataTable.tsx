@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { FocusEvent, ReactNode } from 'react';
 import { Icon } from './Icon';
 
 export interface Column<T> {
@@ -8,6 +8,11 @@ export interface Column<T> {
   /** API ordering field; the column header becomes a sort button when set. */
   sortField?: string;
   className?: string;
+  /**
+   * Pinned at the left edge while a `grid` table scrolls sideways (one column per table, with the
+   * selection checkboxes pinned before it).
+   */
+  sticky?: boolean;
 }
 
 interface Selection {
@@ -40,11 +45,31 @@ export function nextOrdering(current: string | undefined, field: string): string
   return field;
 }
 
-function SortHeader({ column, ordering, onOrdering }: { column: Column<unknown>; ordering?: string; onOrdering: (o: string) => void }) {
+const cellClass = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ') || undefined;
+
+/** Classes of a column's cells: its own, plus the pinned-column ones in a grid. */
+const columnClass = (column: Column<unknown>, grid?: boolean) => cellClass(column.className, grid && column.sticky && 'col-sticky col-sticky-last');
+
+/**
+ * Keeps what the keyboard focuses out from under the pinned column: a header button or cell scrolled
+ * (partly) beneath it is scrolled back into the open. (Scroll padding would do this too, but it also
+ * scrolls the grid back to its start whenever a pinned cell itself gets focus.)
+ */
+function revealFromUnderPinned(event: FocusEvent<HTMLDivElement>) {
+  const box = event.currentTarget;
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || target.closest('.col-sticky') || !target.matches(':focus-visible')) return;
+  const pinned = box.querySelector('thead .col-sticky-last');
+  if (!pinned) return;
+  const hidden = pinned.getBoundingClientRect().right - target.getBoundingClientRect().left;
+  if (hidden > 0) box.scrollLeft -= hidden + 8;
+}
+
+function SortHeader({ column, ordering, onOrdering, grid }: { column: Column<unknown>; ordering?: string; onOrdering: (o: string) => void; grid?: boolean }) {
   const field = column.sortField!;
   const direction = ordering === field ? 'ascending' : ordering === `-${field}` ? 'descending' : undefined;
   return (
-    <th scope="col" aria-sort={direction ?? 'none'} className={column.className}>
+    <th scope="col" aria-sort={direction ?? 'none'} className={columnClass(column, grid)}>
       <button
         type="button"
         className="btn btn-link p-0 text-reset text-decoration-none fw-semibold text-nowrap"
@@ -64,14 +89,17 @@ function SortHeader({ column, ordering, onOrdering }: { column: Column<unknown>;
 export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering, onOrdering, selection, busy, grid }: DataTableProps<T>) {
   const pageIds = rows.map(rowId);
   const allSelected = selection !== undefined && pageIds.length > 0 && pageIds.every((id) => selection.selected.has(id));
+  const pinned = Boolean(grid && columns.some((column) => column.sticky));
+  // With a pinned column the checkboxes are pinned too (before it), so a row stays selectable.
+  const selectClass = cellClass('col-select', pinned && 'col-sticky');
   return (
-    <div className={`table-responsive${grid ? ' table-grid-scroll' : ''}`}>
+    <div className={`table-responsive${grid ? ' table-grid-scroll' : ''}`} onFocus={pinned ? revealFromUnderPinned : undefined}>
       <table className={`table table-hover align-middle mb-0${grid ? ' table-sm table-grid' : ''}${busy ? ' opacity-75' : ''}`} aria-busy={busy || undefined}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
             {selection && (
-              <th scope="col" style={{ width: '2rem' }}>
+              <th scope="col" className={selectClass}>
                 <input
                   type="checkbox"
                   className="form-check-input"
@@ -83,9 +111,9 @@ export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering
             )}
             {columns.map((column) =>
               column.sortField && onOrdering ? (
-                <SortHeader key={column.key} column={column as Column<unknown>} ordering={ordering} onOrdering={onOrdering} />
+                <SortHeader key={column.key} column={column as Column<unknown>} ordering={ordering} onOrdering={onOrdering} grid={grid} />
               ) : (
-                <th key={column.key} scope="col" className={`text-nowrap ${column.className ?? ''}`}>
+                <th key={column.key} scope="col" className={cellClass('text-nowrap', columnClass(column as Column<unknown>, grid))}>
                   {column.header}
                 </th>
               ),
@@ -98,7 +126,7 @@ export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering
             return (
               <tr key={id} className={selection?.selected.has(id) ? 'table-active' : undefined}>
                 {selection && (
-                  <td>
+                  <td className={selectClass}>
                     <input
                       type="checkbox"
                       className="form-check-input"
@@ -109,7 +137,7 @@ export function DataTable<T>({ caption, columns, rows, rowId, rowLabel, ordering
                   </td>
                 )}
                 {columns.map((column) => (
-                  <td key={column.key} className={column.className}>
+                  <td key={column.key} className={columnClass(column as Column<unknown>, grid)}>
                     {column.render(row)}
                   </td>
                 ))}
