@@ -124,10 +124,12 @@ def test_postgresql_has_the_search_indexes(db):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("GIN indexes are PostgreSQL-only (0004, 0006)")
+        pytest.skip("GIN indexes are PostgreSQL-only (0004, 0007)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'assets_asset'")
         indexes = dict(cursor.fetchall())
     assert "gin_trgm_ops" in indexes["asset_search_trgm"]
     assert "gin (tags)" in indexes["asset_tags_gin"]  # jsonb_ops: tag=Key (`?`)
-    assert "jsonb_path_ops" in indexes["asset_tags_path"]  # tag=Key:Value (`@>`)
+    # tag=Key:Value (`@>`), alone or with service/region/account/resource_type in the same scan
+    assert "gin (account_id, region, service, resource_type, tags jsonb_path_ops)" in indexes["asset_filter_gin"]
+    assert "asset_tags_path" not in indexes  # replaced by asset_filter_gin
