@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 
@@ -38,6 +39,7 @@ def build_search_text(
 # term is then checked on those candidates with strpos() (which the index cannot serve, so it stays
 # a plain filter). How common each trigram is comes from a block sample of search_text (cached).
 
+logger = logging.getLogger(__name__)
 _WORD = re.compile(r"[^\W_]+")  # pg_trgm's word characters: letters and digits
 # Terms with fewer trigrams than this are looked up whole: few posting lists to read anyway.
 PRUNE_MIN_TRIGRAMS = 7
@@ -127,6 +129,8 @@ def trigram_stats(using: str = "default") -> tuple[int, dict[str, float]] | None
 
 
 def _sample_trigrams(connection) -> tuple[int, dict[str, float]]:
+    from django.db import DatabaseError, transaction
+
     from assets.models import Asset
 
     table = connection.ops.quote_name(Asset._meta.db_table)
@@ -143,9 +147,13 @@ def _sample_trigrams(connection) -> tuple[int, dict[str, float]]:
         FROM sample, unnest(show_trgm(search_text)) AS t
         GROUP BY t HAVING COUNT(*) >= GREATEST(2, (SELECT n FROM n) / 100)
     """  # noqa: S608 - the table name is our own
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Asset._meta.db_table, TRIGRAM_SAMPLE_ROWS, 2 * TRIGRAM_SAMPLE_ROWS])
-        result = cursor.fetchall()
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(sql, [Asset._meta.db_table, TRIGRAM_SAMPLE_ROWS, 2 * TRIGRAM_SAMPLE_ROWS])
+            result = cursor.fetchall()
+    except DatabaseError:  # e.g. pg_trgm missing: search the whole terms, as before this existed
+        logger.warning("asset search: no trigram statistics", exc_info=True)
+        return 0, {}
     if not result:
         return 0, {}
     sampled, reltuples = result[0][0], result[0][1]

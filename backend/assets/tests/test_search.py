@@ -133,3 +133,15 @@ def test_postgresql_has_the_search_indexes(db):
     # tag=Key:Value (`@>`), alone or with service/region/account/resource_type in the same scan
     assert "gin (account_id, region, service, resource_type, tags jsonb_path_ops)" in indexes["asset_filter_gin"]
     assert "asset_tags_path" not in indexes  # replaced by asset_filter_gin
+
+
+def test_a_failing_statistics_query_means_whole_terms_not_an_error(register, monkeypatch, viewer_client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram statistics are PostgreSQL-only")
+    monkeypatch.setattr(search, "PRUNE_MIN_ROWS", 0)
+    monkeypatch.setattr(search, "TRIGRAM_SAMPLE_ROWS", "not a number")  # the query fails in PostgreSQL
+    assert search._sample_trigrams(connection) == (0, {})
+    data = viewer_client.get("/api/assets/", {"q": "arn:aws:rds:eu-west-1"}).json()  # the transaction still works
+    assert data["count"] == Asset.objects.filter(search_text__contains="arn:aws:rds:eu-west-1").count() > 0
