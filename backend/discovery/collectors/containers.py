@@ -100,10 +100,7 @@ ECS_CLUSTER = ResourceSpec(
     gone_states=frozenset({"inactive"}),
     tags="tags",
     attributes={
-        "running_tasks": "runningTasksCount",
-        "pending_tasks": "pendingTasksCount",
         "active_services": "activeServicesCount",
-        "container_instances": "registeredContainerInstancesCount",
         "capacity_providers": "capacityProviders",
         "container_insights": "settings[?name=='containerInsights'].value | [0]",
     },
@@ -139,7 +136,6 @@ ECS_SERVICE = ResourceSpec(
         "launch_type": "launchType",
         "task_definition": "taskDefinition",
         "desired_count": "desiredCount",
-        "running_count": "runningCount",
         "scheduling_strategy": "schedulingStrategy",
     },
     references=(

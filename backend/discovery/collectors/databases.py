@@ -147,8 +147,6 @@ DYNAMODB_TABLE = ResourceSpec(
     ),
     attributes={
         "billing_mode": "BillingModeSummary.BillingMode || 'PROVISIONED'",
-        "item_count": "ItemCount",
-        "size_bytes": "TableSizeBytes",
         "sse": "SSEDescription.SSEType",
         "stream_enabled": "StreamSpecification.StreamEnabled",
         "table_class": "TableClassSummary.TableClass",

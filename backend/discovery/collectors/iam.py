@@ -25,8 +25,6 @@ ROLE = ResourceSpec(
         "path": "Path",
         "role_id": "RoleId",
         "create_date": "CreateDate",
-        "last_used": "RoleLastUsed.LastUsedDate",
-        "last_used_region": "RoleLastUsed.Region",
         "trusted_principals": "AssumeRolePolicyDocument.Statement[].Principal",
         "attached_policies": "AttachedManagedPolicies[].PolicyName",
         "inline_policies": "RolePolicyList[].PolicyName",

@@ -66,7 +66,6 @@ CLASSIC_LOAD_BALANCER = ResourceSpec(
         "scheme": "Scheme",
         "vpc_id": "VPCId",
         "listener_ports": "ListenerDescriptions[].Listener.LoadBalancerPort",
-        "instance_count": "length(Instances || `[]`)",
         "created": "CreatedTime",
     },
     references=(
@@ -98,7 +97,6 @@ AUTO_SCALING_GROUP = ResourceSpec(
         "min_size": "MinSize",
         "max_size": "MaxSize",
         "desired_capacity": "DesiredCapacity",
-        "instance_count": "length(Instances || `[]`)",
         "launch_template": "LaunchTemplate.LaunchTemplateName || MixedInstancesPolicy.LaunchTemplate"
         ".LaunchTemplateSpecification.LaunchTemplateName",
         "launch_configuration": "LaunchConfigurationName",

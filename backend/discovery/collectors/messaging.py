@@ -47,7 +47,6 @@ QUEUE = ResourceSpec(
         "retention_s": "MessageRetentionPeriod",
         "kms_key_id": "KmsMasterKeyId",
         "sse_managed": lambda item, ctx: item.get("SqsManagedSseEnabled") == "true",
-        "approximate_messages": "ApproximateNumberOfMessages",
         "dead_letter_target": _dead_letter_target,
     },
     references=(Ref("depends_on", _dead_letter_target),),

@@ -83,7 +83,6 @@ FILE_SYSTEM = ResourceSpec(
         "throughput_mode": "ThroughputMode",
         "encrypted": "Encrypted",
         "kms_key_id": "KmsKeyId",
-        "size_bytes": "SizeInBytes.Value",
         "mount_targets": "length(_mount_targets || `[]`)",
         "created": "CreationTime",
     },
@@ -198,7 +197,6 @@ LOG_GROUP = ResourceSpec(
     tags=TaggingApiTags("logs"),
     attributes={
         "retention_days": "retentionInDays",
-        "stored_bytes": "storedBytes",
         "kms_key_id": "kmsKeyId",
         "log_group_class": "logGroupClass",
         "created_ms": "creationTime",

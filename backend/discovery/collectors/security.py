@@ -74,7 +74,6 @@ SECRET = ResourceSpec(
         "rotation_enabled": "RotationEnabled",
         "rotation_days": "RotationRules.AutomaticallyAfterDays",
         "last_changed": "LastChangedDate",
-        "last_accessed": "LastAccessedDate",
         "primary_region": "PrimaryRegion",
     },
 )
@@ -124,7 +123,6 @@ USER_POOL = ResourceSpec(
     tags="UserPoolTags",
     attributes={
         "mfa": "MfaConfiguration",
-        "estimated_users": "EstimatedNumberOfUsers",
         "deletion_protection": "DeletionProtection",
         "domain": "Domain",
         "tier": "UserPoolTier",

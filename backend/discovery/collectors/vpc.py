@@ -55,7 +55,6 @@ SUBNET = ResourceSpec(
         "cidr_block": "CidrBlock",
         "availability_zone": "AvailabilityZone",
         "vpc_id": "VpcId",
-        "available_ip_count": "AvailableIpAddressCount",
         "map_public_ip_on_launch": "MapPublicIpOnLaunch",
         "default_for_az": "DefaultForAz",
     },

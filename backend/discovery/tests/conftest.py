@@ -12,7 +12,7 @@ from accounts import aws
 from accounts.models import AccountType, AWSAccount
 from discovery.tests.factories import MGMT_ID
 
-# iam:role is left out: the role discovery assumes changes (its last-used time) on every run.
+# A few types keep scenario tests quick (test_discovery_estate runs every registered one).
 SUBSET = ("ec2:instance", "ec2:subnet", "ec2:vpc", "sqs:queue", "s3:bucket")
 
 

@@ -84,6 +84,7 @@ def test_iam_roles_users_policies(aws):
     assert role.arn == f"arn:aws:iam::{ACCOUNT}:role/service-role/lambda-exec"
     assert role.tags == {"Environment": "prod"}
     assert role.attributes["trusted_principals"] == [{"Service": "lambda.amazonaws.com"}]
+    assert not {"last_used", "last_used_region"} & role.attributes.keys()  # moves with every use
     assert refs(role) == {("depends_on", "", policy_arn)}
 
     [user] = collect(aws, "iam:user", GLOBAL_REGION)

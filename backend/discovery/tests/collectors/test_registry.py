@@ -91,3 +91,31 @@ def test_register_rejects_non_collectors_and_duplicates():
         registry.register(existing)
     with pytest.raises(KeyError):
         registry.get("nope:nothing")
+
+
+# Members AWS changes through use rather than configuration (last use, message and item counts, sizes,
+# running tasks, free addresses, current fleet). Kept as attributes, each would record an "updated"
+# change with a diff, and rewrite the asset row, on nearly every run.
+VOLATILE_MEMBERS = (
+    "RoleLastUsed",
+    "ApproximateNumberOf",
+    "runningTasksCount",
+    "pendingTasksCount",
+    "runningCount",
+    "registeredContainerInstancesCount",
+    "ItemCount",
+    "TableSizeBytes",
+    "SizeInBytes",
+    "storedBytes",
+    "LastAccessedDate",
+    "EstimatedNumberOfUsers",
+    "AvailableIpAddressCount",
+    "length(Instances",
+)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.resource_type)
+def test_no_attribute_changes_through_use_alone(spec):
+    for name, path in spec.attributes.items():
+        if isinstance(path, str):
+            assert not [m for m in VOLATILE_MEMBERS if m in path], (name, path)
