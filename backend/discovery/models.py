@@ -136,3 +136,31 @@ class DiscoveryJobAccount(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class DiscoveryScope(models.Model):
+    """When a scope (account, region, resource type) was last listed completely, without error.
+
+    Every asset of the scope that is not REMOVED or DECOMMISSIONED was seen by that listing, so this is
+    the exact time they were last confirmed; the assets' own last_seen is only refreshed once it is
+    older than DISCOVERY_LAST_SEEN_RESOLUTION (rewriting every unchanged asset row on every run costs
+    more than the whole rest of an unchanged re-run). Global resource types use region "global".
+    """
+
+    # No index of its own: the unique constraint's index starts with the account.
+    account = models.ForeignKey(
+        "accounts.AWSAccount", on_delete=models.CASCADE, related_name="discovery_scopes", db_index=False
+    )
+    region = models.CharField(max_length=32)
+    resource_type = models.CharField(max_length=96)
+    completed_at = models.DateTimeField()
+    job = models.ForeignKey(DiscoveryJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["account_id", "region", "resource_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "region", "resource_type"], name="uniq_discovery_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.region} {self.resource_type} completed {self.completed_at:%Y-%m-%d %H:%M}"

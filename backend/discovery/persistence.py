@@ -1,10 +1,20 @@
 """Batched persistence of discovered resources: the hot path of discovery.
 
 Per scope (account, region, resource type): one query loads the scope's existing assets keyed by uid;
-per batch, changes are computed in Python, then ONE bulk upsert (INSERT ... ON CONFLICT / ON DUPLICATE
-KEY) writes the new and changed rows, ONE set-based UPDATE moves last_seen of the unchanged ones and
-ONE bulk insert records the changes. When the scope completed without error, assets it no longer
-contains become REMOVED (never deleted). Fields people own are never written here.
+per batch, changes are computed in Python, then ONE bulk upsert writes the new and changed rows and ONE
+bulk insert records the changes. On PostgreSQL both go through COPY (the rows into a temporary table,
+then one INSERT ... SELECT ... ON CONFLICT; the change records straight into their table): building
+and quoting statements in Python cost twice the database's own work. Elsewhere Django's bulk_create
+(INSERT ... ON CONFLICT / ON DUPLICATE KEY).
+
+Unchanged assets are not rewritten on every run. An asset row is wide and has many indexes (one on
+last_seen), so moving last_seen creates a new row version in every index: it cost more than the rest of
+an unchanged re-run together. Like Linux's relatime, last_seen is moved only once the stored value is
+DISCOVERY_LAST_SEEN_RESOLUTION old (one set-based UPDATE per batch); the exact time a scope was last
+listed completely is recorded on DiscoveryScope, which says when each of its assets was last confirmed.
+
+When the scope completed without error, assets it no longer contains become REMOVED (never deleted).
+Fields people own are never written here.
 """
 
 from __future__ import annotations
@@ -14,13 +24,17 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from assets.models import DISCOVERED_FIELDS, HIDDEN_STATUSES, Asset, AssetChange, AssetStatus, AssetType, ChangeAction
 from assets.search import build_search_text
+from discovery.models import DiscoveryScope
 from discovery.relationships import RelationshipLinker
 from discovery.types import GLOBAL_REGION, DiscoveredResource
 
@@ -28,10 +42,13 @@ UPSERT_FIELDS = [*DISCOVERED_FIELDS, "last_seen", "removed_at", "search_text", "
 JSON_FIELDS = ("tags", "ip_addresses", "dns_names", "attributes")
 STRING_LIMITS = {"name": 512, "region": 32, "service": 64, "resource_type": 96, "resource_id": 512, "raw_state": 64}
 DISCOVERED_STATUSES = frozenset({AssetStatus.ACTIVE, AssetStatus.INACTIVE, AssetStatus.UNKNOWN})
-# Layout of a loaded row: id, uid, status, removed_at, then DISCOVERED_FIELDS in order.
-_LOAD = ("id", "uid", "status", "removed_at", *DISCOVERED_FIELDS)
-_ID, _UID, _STATUS, _REMOVED_AT, _FIRST = 0, 1, 2, 3, 4
+# Layout of a loaded row: id, uid, status, removed_at, whether last_seen is due, then DISCOVERED_FIELDS.
+_LOAD = ("id", "uid", "status", "removed_at", "last_seen_due", *DISCOVERED_FIELDS)
+_ID, _UID, _STATUS, _REMOVED_AT, _DUE, _FIRST = 0, 1, 2, 3, 4, 5
+_JSON_FIRST = len(_LOAD) - 4  # the JSON fields end the discovered ones
+assert _LOAD[_JSON_FIRST:] == JSON_FIELDS
 ID_CHUNK = 5000
+EMPTY_DIFF = "{}"
 
 
 def asset_uid(identity: str) -> str:
@@ -39,8 +56,12 @@ def asset_uid(identity: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
+# json.dumps(value, default=str) builds an encoder per call; one encoder, the same text.
+_json_text = json.JSONEncoder(default=str).encode
+
+
 def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+    return json.loads(_json_text(value))
 
 
 @dataclass
@@ -60,6 +81,19 @@ class Counts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass(slots=True)
+class _Write:
+    """One new or changed asset of a batch. values: the discovered fields (JSON ones as Python values)."""
+
+    uid: str
+    values: dict[str, Any]
+    action: str
+    diff: dict[str, list]
+    known_pk: int | None = None  # None: a new asset
+    removed_at: datetime | None = None
+    pk: int | None = None
+
+
 class AccountPersister:
     """Writes one account's discovered resources; relationships are linked once all scopes are in."""
 
@@ -70,6 +104,7 @@ class AccountPersister:
         self.links = RelationshipLinker(account=account)
         self._account_pks: dict[str, int] = {account.account_id: account.pk}
         self.max_rows = _max_rows_per_statement()
+        self.last_seen_resolution = timedelta(seconds=max(0, settings.DISCOVERY_LAST_SEEN_RESOLUTION))
 
     def scope(self, *, resource_type: str, region: str) -> ScopeWriter:
         return ScopeWriter(self, resource_type=resource_type, region=region)
@@ -110,7 +145,8 @@ class ScopeWriter:
         return total
 
     def complete(self) -> Counts:
-        """The scope was listed completely: what it no longer contains is REMOVED."""
+        """The scope was listed completely: what it no longer contains is REMOVED, and the time is kept
+        as the scope's confirmation of everything else in it."""
         if self._existing is None:
             self._existing = self._load_scope()
         gone = [
@@ -118,8 +154,12 @@ class ScopeWriter:
         ]
         self._existing, self._seen = None, set()
         counts = Counts(removed=len(gone))
-        if gone and not self.p.dry_run:
-            self._mark_removed(gone)
+        if not self.p.dry_run:
+            now = timezone.now()
+            with transaction.atomic():
+                if gone:
+                    self._mark_removed(gone, now)
+                self._record_completed(now)
         self.counts.add(counts)
         return counts
 
@@ -132,36 +172,18 @@ class ScopeWriter:
         counts = Counts(found=len(batch))
         if not batch:
             return counts
-        known = self._existing
-        misses = [uid for uid in batch if uid not in known]
-        elsewhere = self._load(Asset.objects.filter(uid__in=misses)) if misses else {}
-        now = timezone.now()
-        upserts: list[Asset] = []
-        changes: list[tuple[Asset, str, dict]] = []
-        unchanged: list[int] = []
-        for uid, resource in batch.items():
-            values = self._values(resource)
-            old = known.get(uid) or elsewhere.get(uid)
-            if old is None:
-                obj = self._new_asset(uid, values, now)
-                upserts.append(obj)
-                changes.append((obj, ChangeAction.CREATED, {}))
-                counts.created += 1
-                continue
-            action, diff = _diff(old, values)
-            if action is None:
-                unchanged.append(old[_ID])
-                continue
-            obj = self._changed_asset(uid, old, values, now, restored=action == ChangeAction.RESTORED)
-            upserts.append(obj)
-            changes.append((obj, action, diff))
-            if action == ChangeAction.RESTORED:
-                counts.restored += 1
-            else:
-                counts.updated += 1
+        pg = connection.vendor == "postgresql"
+        # Resources this scope did not hold may be stored under another scope (moved, or reported by
+        # another account). PostgreSQL's upsert reports those itself (see _save): no lookup per batch.
+        misses = [uid for uid in batch if uid not in self._existing]
+        elsewhere = self._load(Asset.objects.filter(uid__in=misses)) if misses and (self.p.dry_run or not pg) else {}
+        values = {uid: self._values(resource) for uid, resource in batch.items()}
+        writes, touch, pks = _classify(values, self._existing, elsewhere, counts)
         if not self.p.dry_run:
-            self._save(upserts, changes, unchanged, now)
-            self._remember_links(batch, upserts, unchanged, known, elsewhere)
+            pks.update(self._save(writes, touch, counts))
+            pks.update((w.uid, w.pk) for w in writes)
+            for uid, resource in batch.items():
+                self.p.links.add_source(pks[uid], resource)
         return counts
 
     def _dedupe(self, resources: Iterable[DiscoveredResource]) -> dict[str, DiscoveredResource]:
@@ -195,59 +217,32 @@ class ScopeWriter:
                 values[name] = values[name][:limit]
         return values
 
-    def _new_asset(self, uid: str, values: dict[str, Any], now) -> Asset:
-        for name in JSON_FIELDS:
-            values[name] = _json_safe(values[name])
-        return Asset(
-            uid=uid,
-            asset_type=AssetType.AWS,
-            first_seen=now,
-            last_seen=now,
-            created_at=now,
-            updated_at=now,
-            search_text=_search_text(values),
-            **values,
-        )
-
-    def _changed_asset(self, uid: str, old: tuple, values: dict[str, Any], now, *, restored: bool) -> Asset:
-        if old[_STATUS] == AssetStatus.DECOMMISSIONED:
-            values["status"] = AssetStatus.DECOMMISSIONED  # people retired it; discovery keeps that decision
-        removed_at = None if restored or old[_STATUS] != AssetStatus.DECOMMISSIONED else old[_REMOVED_AT]
-        # No primary key on the object: the upsert's conflict target is uid, and an explicit id would be
-        # a second unique key that SQLite checks first. The known id is put back after the statement.
-        obj = Asset(
-            uid=uid, last_seen=now, removed_at=removed_at, updated_at=now, search_text=_search_text(values), **values
-        )
-        obj._known_pk = old[_ID]
-        return obj
-
-    def _save(self, upserts: list[Asset], changes: list[tuple[Asset, str, dict]], unchanged: list[int], now) -> None:
+    def _save(self, writes: list[_Write], touch: list[int], counts: Counts) -> dict[str, int]:
+        """Write one batch in one transaction; returns the ids of rows found held by another scope."""
+        now = timezone.now()
+        held: dict[str, int] = {}
+        job_id = self.p.job_id
         with transaction.atomic():
-            if upserts:
-                # ON CONFLICT (uid) on PostgreSQL/SQLite; MySQL's ON DUPLICATE KEY takes no target (uid is
-                # the only unique key besides the id, which is never sent).
-                target = ["uid"] if connection.features.supports_update_conflicts_with_target else None
-                Asset.objects.bulk_create(
-                    upserts, update_conflicts=True, unique_fields=target, update_fields=UPSERT_FIELDS
-                )
-                _fill_missing_pks(upserts)
-            if unchanged:
-                Asset.objects.filter(id__in=unchanged).update(last_seen=now)
-            if changes:
-                AssetChange.objects.bulk_create(
-                    [
-                        AssetChange(asset_id=obj.pk, timestamp=now, action=action, changes=diff, job_id=self.p.job_id)
-                        for obj, action, diff in changes
-                    ]
-                )
+            if connection.vendor != "postgresql":
+                if writes:
+                    _upsert_django(writes, now, job_id)
+            elif writes:
+                taken = _upsert_postgresql(writes, now)
+                if taken:
+                    # "New" rows another scope holds were not written: diff them against the stored rows.
+                    counts.created -= len(taken)
+                    stored = self._load(Asset.objects.filter(uid__in=[w.uid for w in taken]))
+                    retry, more_touch, held = _classify({w.uid: w.values for w in taken}, {}, stored, counts)
+                    if retry and _upsert_postgresql(retry, now):
+                        raise DatabaseError("discovery: assets changed while they were being written")
+                    writes[:] = [w for w in writes if w.pk is not None] + retry
+                    touch = touch + more_touch
+                _record_changes_postgresql(writes, now, job_id)
+            if touch:
+                Asset.objects.filter(id__in=touch).update(last_seen=now)
+        return held
 
-    def _remember_links(self, batch, upserts, unchanged_ids, known, elsewhere) -> None:
-        ids = {obj.uid: obj.pk for obj in upserts}
-        for uid, resource in batch.items():
-            pk = ids.get(uid) or (known.get(uid) or elsewhere[uid])[_ID]
-            self.p.links.add_source(pk, resource)
-
-    # --- reads and removal ---------------------------------------------------------------------------
+    # --- reads, removal, completion ------------------------------------------------------------------
 
     def _scope_queryset(self):
         qs = Asset.objects.filter(account_id=self.p.account.pk, resource_type=self.resource_type)
@@ -257,34 +252,97 @@ class ScopeWriter:
     def _load_scope(self) -> dict[str, tuple]:
         return self._load(self._scope_queryset())
 
-    @staticmethod
-    def _load(queryset) -> dict[str, tuple]:
-        return {row[_UID]: row for row in queryset.order_by().values_list(*_LOAD)}
+    def _load(self, queryset) -> dict[str, tuple]:
+        # An unchanged asset's last_seen is moved to now once it is at least the resolution old
+        # (relatime): the database says which are due, rather than parsing every timestamp here.
+        due = Q(last_seen__isnull=True) | Q(last_seen__lte=timezone.now() - self.p.last_seen_resolution)
+        queryset = queryset.annotate(last_seen_due=ExpressionWrapper(due, output_field=BooleanField()))
+        rows = queryset.order_by().values_list(*_LOAD)
+        if connection.vendor != "postgresql":
+            return {row[_UID]: row for row in rows}
+        # The same rows without Django's per-value converters (a third of an unchanged re-run's time):
+        # jsonb arrives as text (Django's loader), decoded here as JSONField.from_db_value would.
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            raw = cursor.fetchall()
+        loads = json.loads
+        return {row[_UID]: (*row[:_JSON_FIRST], *map(loads, row[_JSON_FIRST:])) for row in raw}
 
-    def _mark_removed(self, gone: list[tuple]) -> None:
-        now = timezone.now()
-        with transaction.atomic():
-            ids = [row[_ID] for row in gone]
-            for start in range(0, len(ids), ID_CHUNK):
-                Asset.objects.filter(id__in=ids[start : start + ID_CHUNK]).exclude(status__in=HIDDEN_STATUSES).update(
-                    status=AssetStatus.REMOVED, removed_at=now, updated_at=now
-                )
-            AssetChange.objects.bulk_create(
-                [
-                    AssetChange(
-                        asset_id=row[_ID],
-                        timestamp=now,
-                        action=ChangeAction.REMOVED,
-                        changes={"status": [row[_STATUS], AssetStatus.REMOVED]},
-                        job_id=self.p.job_id,
-                    )
-                    for row in gone
-                ],
-                batch_size=self.p.max_rows,
+    def _mark_removed(self, gone: list[tuple], now: datetime) -> None:
+        ids = [row[_ID] for row in gone]
+        for start in range(0, len(ids), ID_CHUNK):
+            Asset.objects.filter(id__in=ids[start : start + ID_CHUNK]).exclude(status__in=HIDDEN_STATUSES).update(
+                status=AssetStatus.REMOVED, removed_at=now, updated_at=now
             )
+        AssetChange.objects.bulk_create(
+            [
+                AssetChange(
+                    asset_id=row[_ID],
+                    timestamp=now,
+                    action=ChangeAction.REMOVED,
+                    changes={"status": [row[_STATUS], AssetStatus.REMOVED]},
+                    job_id=self.p.job_id,
+                )
+                for row in gone
+            ],
+            batch_size=self.p.max_rows,
+        )
+
+    def _record_completed(self, now: datetime) -> None:
+        target = ["account", "region", "resource_type"]
+        DiscoveryScope.objects.bulk_create(
+            [
+                DiscoveryScope(
+                    account_id=self.p.account.pk,
+                    region=self.region,
+                    resource_type=self.resource_type,
+                    completed_at=now,
+                    job_id=self.p.job_id,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=target if connection.features.supports_update_conflicts_with_target else None,
+            update_fields=["completed_at", "job"],
+        )
+
+
+def _classify(
+    batch: dict[str, dict[str, Any]], known: dict[str, tuple], elsewhere: dict[str, tuple], counts: Counts
+) -> tuple[list[_Write], list[int], dict[str, int]]:
+    """Writes (new and changed assets), ids of unchanged assets whose last_seen is due, ids by uid."""
+    writes: list[_Write] = []
+    touch: list[int] = []
+    pks: dict[str, int] = {}
+    for uid, values in batch.items():
+        old = known.get(uid) or elsewhere.get(uid)
+        if old is None:
+            writes.append(_Write(uid, values, ChangeAction.CREATED, {}))
+            counts.created += 1
+            continue
+        pks[uid] = old[_ID]
+        action, diff = _diff(old, values)
+        if action is None:
+            if old[_DUE]:
+                touch.append(old[_ID])
+            continue
+        if old[_STATUS] == AssetStatus.DECOMMISSIONED:
+            values["status"] = AssetStatus.DECOMMISSIONED  # people retired it; discovery keeps that decision
+        restored = action == ChangeAction.RESTORED
+        removed_at = None if restored or old[_STATUS] != AssetStatus.DECOMMISSIONED else old[_REMOVED_AT]
+        writes.append(_Write(uid, values, action, diff, known_pk=old[_ID], removed_at=removed_at))
+        if restored:
+            counts.restored += 1
+        else:
+            counts.updated += 1
+    return writes, touch, pks
 
 
 def _diff(old: tuple, values: dict[str, Any]) -> tuple[str | None, dict[str, list]]:
+    if old[_FIRST:] == tuple(map(values.__getitem__, DISCOVERED_FIELDS)):
+        # The usual case, in one comparison: every discovered field as stored (so the status is one
+        # discovery sets, neither REMOVED nor DECOMMISSIONED).
+        return None, {}
     diff: dict[str, list] = {}
     for offset, name in enumerate(DISCOVERED_FIELDS, start=_FIRST):
         new, before = values[name], old[offset]
@@ -311,17 +369,178 @@ def _search_text(values: dict[str, Any]) -> str:
     )
 
 
-def _fill_missing_pks(objs: list[Asset]) -> None:
+# --- SQLite, MariaDB/MySQL: Django's bulk_create -------------------------------------------------------
+
+
+def _upsert_django(writes: list[_Write], now: datetime, job_id: int | None) -> None:
+    objs = []
+    for w in writes:
+        values = w.values
+        if w.known_pk is None:
+            for name in JSON_FIELDS:
+                values[name] = _json_safe(values[name])
+            obj = Asset(
+                uid=w.uid,
+                asset_type=AssetType.AWS,
+                first_seen=now,
+                last_seen=now,
+                created_at=now,
+                updated_at=now,
+                search_text=_search_text(values),
+                **values,
+            )
+        else:
+            # No primary key on the object: the upsert's conflict target is uid, and an explicit id would
+            # be a second unique key that SQLite checks first. The known id is put back after the statement.
+            obj = Asset(
+                uid=w.uid,
+                last_seen=now,
+                removed_at=w.removed_at,
+                updated_at=now,
+                search_text=_search_text(values),
+                **values,
+            )
+        objs.append(obj)
+    # ON CONFLICT (uid) on SQLite; MySQL's ON DUPLICATE KEY takes no target (uid is the only unique key
+    # besides the id, which is never sent).
+    target = ["uid"] if connection.features.supports_update_conflicts_with_target else None
+    Asset.objects.bulk_create(objs, update_conflicts=True, unique_fields=target, update_fields=UPSERT_FIELDS)
     # MySQL returns no ids from INSERT ... ON DUPLICATE KEY UPDATE: changed rows' ids are known from the
     # scope's load, new rows' ids are fetched with one query by uid.
-    for obj in objs:
-        if obj.pk is None and getattr(obj, "_known_pk", None):
-            obj.pk = obj._known_pk
-    missing = [obj for obj in objs if obj.pk is None]
+    for w, obj in zip(writes, objs, strict=True):
+        w.pk = obj.pk or w.known_pk
+    missing = [w for w in writes if w.pk is None]
     if missing:
-        ids = dict(Asset.objects.filter(uid__in=[obj.uid for obj in missing]).values_list("uid", "id"))
-        for obj in missing:
-            obj.pk = ids[obj.uid]
+        ids = dict(Asset.objects.filter(uid__in=[w.uid for w in missing]).values_list("uid", "id"))
+        for w in missing:
+            w.pk = ids[w.uid]
+    AssetChange.objects.bulk_create(
+        [AssetChange(asset_id=w.pk, timestamp=now, action=w.action, changes=w.diff, job_id=job_id) for w in writes]
+    )
+
+
+# --- PostgreSQL: COPY --------------------------------------------------------------------------------
+
+# The staging table: the discovered columns of the rows to write. Temporary (this session's own),
+# emptied by the statement that reads it and at every commit. first_seen is set on new rows only: a
+# "new" row whose uid another scope holds is then left alone by the upsert (and reported), while a
+# changed row is updated.
+STAGE_TABLE = "cloudtally_discovery_stage_v1"
+STAGE_FIELDS = ("uid", *DISCOVERED_FIELDS, "search_text", "removed_at", "first_seen")
+_TIME_FIELDS = ("last_seen", "created_at", "updated_at")
+_PG_SQL: dict[str, Any] = {}
+
+
+def _pg_statements() -> dict[str, Any]:
+    """The staging table's DDL, the upsert and the change records' COPY, built once from the models."""
+    if _PG_SQL:
+        return _PG_SQL
+    qn = connection.ops.quote_name
+    meta = Asset._meta
+    stage = [meta.get_field(name) for name in STAGE_FIELDS]
+    columns = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in stage)
+    times = [meta.get_field(name) for name in _TIME_FIELDS]
+    written = {f.column for f in stage} | {f.column for f in times}
+    # Everything else gets its model default on insert (asset type, the people-owned fields...).
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.column not in written]
+    insert = [*(f.column for f in stage), *(f.column for f in times), *(f.column for f in rest)]
+    select = [
+        *(f"s.{qn(f.column)}" for f in stage),
+        *("%s::timestamp with time zone" for _ in times),
+        *(f"%s::{f.db_type(connection)}" for f in rest),
+    ]
+    update = [meta.get_field(name).column for name in UPSERT_FIELDS]
+    uid, first_seen = qn(meta.get_field("uid").column), qn(meta.get_field("first_seen").column)
+    change = AssetChange._meta
+    change_columns = [change.get_field(name).column for name in ("asset", "timestamp", "action", "changes", "job")]
+    _PG_SQL.update(
+        stage=f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} ({columns}) ON COMMIT DELETE ROWS",
+        copy_stage=f"COPY {STAGE_TABLE} ({', '.join(qn(f.column) for f in stage)}) FROM STDIN",
+        upsert=(
+            f"WITH s AS (DELETE FROM {STAGE_TABLE} RETURNING *) "  # noqa: S608 - our own identifiers
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in insert)}) "
+            f"SELECT {', '.join(select)} FROM s "
+            f"ON CONFLICT ({uid}) DO UPDATE SET "
+            + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update)
+            + f" WHERE EXCLUDED.{first_seen} IS NULL RETURNING {qn(meta.pk.column)}, {uid}"
+        ),
+        rest=rest,
+        copy_changes=f"COPY {qn(change.db_table)} ({', '.join(qn(c) for c in change_columns)}) FROM STDIN",
+    )
+    return _PG_SQL
+
+
+def _default(field) -> Any:
+    value = AssetType.AWS if field.attname == "asset_type" else field.get_default()
+    return field.get_db_prep_save(value, connection)
+
+
+def _stored_form(value: Any, text: str) -> Any:
+    """What the database will hand back for a JSON value (tuples as lists, datetimes as strings...);
+    plain lists and dicts of strings, the usual case, without a JSON round trip."""
+    if isinstance(value, list) and all(type(v) is str for v in value):
+        return value
+    if isinstance(value, dict) and all(type(v) is str for v in value.values()):
+        return value
+    return json.loads(text)
+
+
+def _upsert_postgresql(writes: list[_Write], now: datetime) -> list[_Write]:
+    """COPY the rows into the staging table, then one INSERT ... SELECT ... ON CONFLICT (uid) DO UPDATE.
+    Sets each written row's pk; returns the new rows that were not written (another scope holds them)."""
+    sql = _pg_statements()
+    rows = []
+    for w in writes:
+        v = w.values
+        tags, ips, dns, attributes = (_json_text(v[name]) for name in JSON_FIELDS)
+        search_text = build_search_text(
+            name=v["name"],
+            resource_id=v["resource_id"],
+            arn=v["arn"],
+            ip_addresses=_stored_form(v["ip_addresses"], ips),
+            dns_names=_stored_form(v["dns_names"], dns),
+            tags=_stored_form(v["tags"], tags),
+        )
+        rows.append(
+            (
+                w.uid,
+                v["name"],
+                v["status"],
+                v["account_id"],
+                v["region"],
+                v["service"],
+                v["resource_type"],
+                v["resource_id"],
+                v["arn"],
+                v["raw_state"],
+                tags,
+                ips,
+                dns,
+                attributes,
+                search_text,
+                w.removed_at,
+                now if w.known_pk is None else None,
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql["stage"])
+        with connection.wrap_database_errors, cursor.cursor.copy(sql["copy_stage"]) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(sql["upsert"], [now] * len(_TIME_FIELDS) + [_default(f) for f in sql["rest"]])
+        ids = {uid: pk for pk, uid in cursor.fetchall()}
+    for w in writes:
+        w.pk = ids.get(w.uid)
+    return [w for w in writes if w.pk is None]
+
+
+def _record_changes_postgresql(writes: list[_Write], now: datetime, job_id: int | None) -> None:
+    if not writes:
+        return
+    sql = _pg_statements()["copy_changes"]
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for w in writes:
+            copy.write_row((w.pk, now, w.action, _json_text(w.diff) if w.diff else EMPTY_DIFF, job_id))
 
 
 def _max_rows_per_statement() -> int:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
+from django.utils import timezone
+
 from assets.models import Asset, Relationship, RelationshipOrigin, RelationshipType
 from discovery.types import DiscoveredResource, Reference
 
 CHUNK = 2000
+PG_CHUNK = 20000  # ids per array parameter
 RELATIONSHIP_TYPES = frozenset(RelationshipType.values)
 Edge = tuple[int, int, str]  # source id, target id, relationship type
 
@@ -47,22 +51,66 @@ class RelationshipLinker:
             target_id = targets.get(key)
             if target_id and target_id != source_id:
                 wanted.add((source_id, target_id, rel_type))
-        existing: dict[Edge, int] = {}
-        for ids in _chunks(sorted(self.seen_sources)):
-            rows = Relationship.objects.filter(source_id__in=ids, origin=RelationshipOrigin.DISCOVERY)
-            for pk, s, t, r in rows.values_list("id", "source_id", "target_id", "relationship_type"):
-                existing[(s, t, r)] = pk
-        new = [
-            Relationship(source_id=s, target_id=t, relationship_type=r, origin=RelationshipOrigin.DISCOVERY)
-            for (s, t, r) in sorted(wanted - existing.keys())
-        ]
-        # ignore_conflicts: a manual relationship with the same endpoints and type stays as it is.
-        Relationship.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        existing = self._existing(sorted(self.seen_sources))
+        new = sorted(wanted - existing.keys())
+        self._create(new)
         stale = [pk for edge, pk in existing.items() if edge not in wanted]
         for ids in _chunks(stale):
             Relationship.objects.filter(id__in=ids, origin=RelationshipOrigin.DISCOVERY).delete()
         self._refs, self.seen_sources = [], set()
         return len(new), len(stale)
+
+    @staticmethod
+    def _existing(source_ids: list[int]) -> dict[Edge, int]:
+        existing: dict[Edge, int] = {}
+        if connection.vendor == "postgresql":
+            # One array parameter per chunk: Django would quote one placeholder per id.
+            meta = Relationship._meta
+            columns = ", ".join(meta.get_field(name).column for name in ("id", "source", "target", "relationship_type"))
+            sql = (
+                f"SELECT {columns} FROM {meta.db_table} WHERE {meta.get_field('origin').column} = %s "  # noqa: S608
+                f"AND {meta.get_field('source').column} = ANY(%s::bigint[])"
+            )
+            with connection.cursor() as cursor:
+                for ids in _chunks(source_ids, PG_CHUNK):
+                    cursor.execute(sql, [RelationshipOrigin.DISCOVERY, ids])
+                    for pk, s, t, r in cursor.fetchall():
+                        existing[(s, t, r)] = pk
+            return existing
+        for ids in _chunks(source_ids):
+            rows = Relationship.objects.filter(source_id__in=ids, origin=RelationshipOrigin.DISCOVERY)
+            for pk, s, t, r in rows.values_list("id", "source_id", "target_id", "relationship_type"):
+                existing[(s, t, r)] = pk
+        return existing
+
+    @staticmethod
+    def _create(edges: list[Edge]) -> None:
+        """Insert discovery relationships; a manual one with the same endpoints and type stays as it is."""
+        if not edges:
+            return
+        if connection.vendor != "postgresql":
+            new = [
+                Relationship(source_id=s, target_id=t, relationship_type=r, origin=RelationshipOrigin.DISCOVERY)
+                for (s, t, r) in edges
+            ]
+            Relationship.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+            return
+        # PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per chunk, no model instances.
+        meta = Relationship._meta
+        written = [meta.get_field(name) for name in ("source", "target", "relationship_type")]
+        rest = [f for f in meta.concrete_fields if not f.primary_key and f not in written]
+        values = {f.attname: f.get_default() for f in rest}
+        values.update(origin=RelationshipOrigin.DISCOVERY, created_at=timezone.now())
+        sql = (
+            f"INSERT INTO {meta.db_table} ({', '.join(f.column for f in written + rest)}) "  # noqa: S608
+            f"SELECT u.s, u.t, u.r, {', '.join(f'%s::{f.db_type(connection)}' for f in rest)} "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS u(s, t, r) ON CONFLICT DO NOTHING"
+        )
+        params = [f.get_db_prep_save(values[f.attname], connection) for f in rest]
+        with connection.cursor() as cursor:
+            for chunk in _chunks(edges, PG_CHUNK):
+                sources, targets, types = (list(column) for column in zip(*chunk, strict=True))
+                cursor.execute(sql, [*params, sources, targets, types])
 
     def _resolve(self, keys: set[tuple]) -> dict[tuple, int]:
         """Target ids by key: by uid first (how the target was stored), then by ARN or by type and id."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assets.models import Asset, AssetChange, AssetStatus, Category, Criticality, Relationship
-from discovery.models import DiscoveryJob
+from discovery.models import DiscoveryJob, DiscoveryScope
 from discovery.persistence import AccountPersister, asset_uid
+from discovery.selectors import asset_confirmed_at
 from discovery.tests.factories import MGMT_ID, resource
 from discovery.types import GLOBAL_REGION, Reference
 
@@ -47,7 +49,8 @@ def test_first_run_creates_assets_with_discovered_fields_and_history(account):
     assert (change.action, change.job) == ("created", job)
 
 
-def test_unchanged_rerun_writes_no_history_and_moves_last_seen(account):
+def test_unchanged_rerun_writes_no_history_and_moves_last_seen(account, settings):
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 0  # every run moves last_seen
     persist(account, [resource("i-1"), resource("i-2")])
     before = dict(Asset.objects.values_list("resource_id", "last_seen"))
     updated_at = dict(Asset.objects.values_list("resource_id", "updated_at"))
@@ -57,6 +60,85 @@ def test_unchanged_rerun_writes_no_history_and_moves_last_seen(account):
     for rid, last_seen in Asset.objects.values_list("resource_id", "last_seen"):
         assert last_seen > before[rid]
     assert dict(Asset.objects.values_list("resource_id", "updated_at")) == updated_at
+
+
+def _asset_writes(ctx) -> list[str]:
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(f"UPDATE {table} ")]
+
+
+def test_unchanged_rerun_within_the_resolution_writes_no_asset_row(account, settings):
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 3600
+    first = DiscoveryJob.objects.create()
+    persist(account, [resource("i-1"), resource("i-2")], job=first)
+    before = dict(Asset.objects.values_list("resource_id", "last_seen"))
+    scope = DiscoveryScope.objects.get(account=account, region="eu-west-1", resource_type="ec2:instance")
+    assert scope.job == first and scope.completed_at >= max(before.values())
+
+    again = DiscoveryJob.objects.create()
+    with CaptureQueriesContext(connection) as ctx:
+        counts = persist(account, [resource("i-1"), resource("i-2")], job=again)
+    assert (counts.found, counts.created, counts.updated, counts.removed) == (2, 0, 0, 0)
+    assert _asset_writes(ctx) == []
+    assert dict(Asset.objects.values_list("resource_id", "last_seen")) == before
+    # The exact confirmation time is the scope's: it moved, and names the job.
+    scope.refresh_from_db()
+    assert scope.job == again and scope.completed_at > max(before.values())
+    assert DiscoveryScope.objects.count() == 1
+
+
+def test_unchanged_rerun_moves_last_seen_once_it_is_older_than_the_resolution(account, settings):
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 3600
+    persist(account, [resource("i-1"), resource("i-2")])
+    hours_ago = timezone.now() - dt.timedelta(hours=2)
+    Asset.objects.filter(resource_id="i-1").update(last_seen=hours_ago)
+    fresh = Asset.objects.get(resource_id="i-2").last_seen
+    with CaptureQueriesContext(connection) as ctx:
+        counts = persist(account, [resource("i-1"), resource("i-2")])
+    assert (counts.created, counts.updated) == (0, 0)
+    assert len(_asset_writes(ctx)) == 1  # one set-based UPDATE for the batch
+    assert Asset.objects.get(resource_id="i-1").last_seen > hours_ago + dt.timedelta(hours=1)
+    assert Asset.objects.get(resource_id="i-2").last_seen == fresh  # not due: untouched
+    assert AssetChange.objects.count() == 2  # the two "created": no history for a last_seen move
+
+
+def test_changed_asset_moves_last_seen_within_the_resolution(account, settings):
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 3600
+    persist(account, [resource("i-1")])
+    before = Asset.objects.get().last_seen
+    persist(account, [resource("i-1", tags={"Env": "prod"})])
+    assert Asset.objects.get().last_seen > before
+
+
+def test_scope_completion_is_recorded_only_for_clean_real_runs(account):
+    persist(account, [resource("i-1")], complete=False)  # failed or cancelled scope
+    persist(account, [resource("i-2")], dry_run=True)
+    assert not DiscoveryScope.objects.exists()
+    bucket = resource("b1", rtype="s3:bucket", service="s3", region="eu-west-1", arn="arn:aws:s3:::b1")
+    persist(account, [bucket], rtype="s3:bucket", region=GLOBAL_REGION)
+    persist(account, [], rtype="ec2:volume")  # an empty scope is confirmed empty
+    assert set(DiscoveryScope.objects.values_list("region", "resource_type")) == {
+        (GLOBAL_REGION, "s3:bucket"),
+        ("eu-west-1", "ec2:volume"),
+    }
+
+
+def test_confirmed_at_is_the_scope_completion_for_the_assets_it_still_lists(account, settings):
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 3600
+    bucket = resource("b1", rtype="s3:bucket", service="s3", region="eu-west-1", arn="arn:aws:s3:::b1")
+    persist(account, [resource("i-1"), resource("i-2")])
+    persist(account, [resource("i-9", region="us-east-1")], region="us-east-1", complete=False)  # failed scope
+    persist(account, [bucket], rtype="s3:bucket", region=GLOBAL_REGION)
+    persist(account, [resource("i-1")])  # i-2 is removed; i-1's last_seen is not due
+    persist(account, [bucket], rtype="s3:bucket", region=GLOBAL_REGION)
+    Asset.objects.create(name="hand-entered", asset_type="saas")
+    scopes = dict(DiscoveryScope.objects.values_list("resource_type", "completed_at"))
+    assets = {a.name: a for a in Asset.objects.annotate(confirmed_at=asset_confirmed_at())}
+    assert assets["i-1"].last_seen < scopes["ec2:instance"] == assets["i-1"].confirmed_at
+    assert assets["b1"].last_seen < scopes["s3:bucket"] == assets["b1"].confirmed_at  # global scope
+    assert assets["i-2"].confirmed_at == assets["i-2"].last_seen  # removed: not in the last listing
+    assert assets["i-9"].confirmed_at == assets["i-9"].last_seen  # its region's scope never completed
+    assert assets["hand-entered"].confirmed_at is None
 
 
 def test_tag_change_records_an_update_with_the_diff(account):
@@ -181,6 +263,34 @@ def test_resource_moving_scope_is_updated_not_duplicated(account):
     assert Asset.objects.get().resource_type == "ec2:new"
 
 
+def test_resource_held_by_another_scope_keeps_its_history_and_decisions(account, settings):
+    # Written by one scope, then reported by another (moved type, or a second account's view of it):
+    # the second scope diffs against the stored row instead of creating or blindly overwriting it.
+    settings.DISCOVERY_LAST_SEEN_RESOLUTION = 0
+    arn = "arn:aws:ec2:eu-west-1:1:x"
+    persist(account, [resource("x", rtype="ec2:old", arn=arn), resource("y", rtype="ec2:old")], rtype="ec2:old")
+    Asset.objects.filter(resource_id="x").update(status=AssetStatus.DECOMMISSIONED)
+    counts = persist(
+        account, [resource("x", rtype="ec2:new", arn=arn), resource("z", rtype="ec2:new")], rtype="ec2:new"
+    )
+    assert (counts.created, counts.updated) == (1, 1)
+    moved = Asset.objects.get(resource_id="x")
+    assert (moved.resource_type, moved.status) == ("ec2:new", AssetStatus.DECOMMISSIONED)
+    assert AssetChange.objects.get(asset=moved, action="updated").changes == {"resource_type": ["ec2:old", "ec2:new"]}
+    # The same resource reported again by the old scope's writer (another scope, identical values): no change.
+    before = moved.last_seen
+    counts = persist(account, [resource("x", rtype="ec2:new", arn=arn)], rtype="ec2:new", region="us-east-1")
+    assert (counts.created, counts.updated, counts.restored) == (0, 0, 0)
+    assert Asset.objects.get(resource_id="x").last_seen > before  # due (resolution 0): moved
+    # Removed from its scope, then reported by another: restored, not duplicated.
+    persist(account, [], rtype="ec2:old")
+    assert Asset.objects.get(resource_id="y").status == AssetStatus.REMOVED
+    counts = persist(account, [resource("y", rtype="ec2:old")], rtype="ec2:old", region="us-east-1")
+    assert counts.restored == 1 and Asset.objects.get(resource_id="y").status == AssetStatus.ACTIVE
+    assert Asset.objects.count() == 3
+    assert AssetChange.objects.filter(action="created").count() == 3
+
+
 def test_dry_run_counts_but_writes_nothing(account):
     persist(account, [resource("i-1"), resource("i-2")])
     counts = persist(account, [resource("i-1", tags={"x": "y"}), resource("i-3")], dry_run=True)
@@ -188,6 +298,19 @@ def test_dry_run_counts_but_writes_nothing(account):
     assert Asset.objects.count() == 2
     assert not Asset.objects.filter(status=AssetStatus.REMOVED).exists()
     assert AssetChange.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's COPY path")
+def test_a_batch_the_database_rejects_raises_a_database_error_and_writes_nothing(account):
+    # The engine fails just the scope on a DatabaseError: the COPY path must raise Django's, not psycopg's.
+    persister = AccountPersister(account=account)
+    writer = persister.scope(resource_type="ec2:instance", region="eu-west-1")
+    with pytest.raises(DatabaseError):
+        writer.write([resource("i-1"), resource("i-2", name="nul\x00byte")])
+    assert not Asset.objects.exists() and not AssetChange.objects.exists()
+    writer = persister.scope(resource_type="ec2:instance", region="eu-west-1")  # the connection still works
+    assert writer.write([resource("i-1"), resource("i-2")]).created == 2
+    assert AssetChange.objects.filter(action="created").count() == 2
 
 
 def _queries_for(account, n: int, *, prefix: str, tags: dict | None = None) -> int:
