@@ -13,10 +13,10 @@ from datetime import timedelta
 import django_filters as df
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, Lookup
 from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -34,7 +34,7 @@ from assets.models import (
     DataClassification,
     ProtectionNeed,
 )
-from assets.search import index_substrings
+from assets.search import index_pattern
 
 VISIBLE_STATUSES = tuple(s for s in AssetStatus.values if s not in HIDDEN_STATUSES)
 MISSING_CHOICES = ("owner", "department", "category", "criticality", "classification", "review")
@@ -146,6 +146,17 @@ def _missing_q(key: str) -> Q:
     if key == "classification":
         return Q(data_classification="")
     return Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=timezone.now() - REVIEW_MAX_AGE)
+
+
+class _Like(Lookup):
+    """`lhs LIKE pattern` with the pattern's own wildcards (assets.search.like_pattern escapes the rest)."""
+
+    lookup_name = "_like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -266,13 +277,13 @@ class AssetFilterSet(df.FilterSet):
         for term in value.lower().split():
             # search_text is lower-cased; `contains` escapes %, _ and \ and, on PostgreSQL, is a
             # plain LIKE that the gin_trgm_ops index serves (icontains would wrap it in UPPER()).
-            substrings = index_substrings(term, qs.db) if postgres else None
-            if substrings is None:
+            pattern = index_pattern(term, qs.db) if postgres else None
+            if pattern is None:
                 cond = Q(search_text__contains=term)
             else:
                 # The index looks up the term's rarer trigrams only; strpos() checks the whole term.
                 whole = GreaterThan(StrIndex("search_text", Value(term)), 0)
-                cond = Q(*[Q(search_text__contains=s) for s in substrings], whole)
+                cond = Q(_Like(F("search_text"), Value(pattern)), whole)
             match = _AST_ID.match(term)
             if match:
                 cond |= Q(pk=int(match.group(1)))

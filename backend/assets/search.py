@@ -52,33 +52,58 @@ TRIGRAM_STATS_SECONDS = 6 * 3600
 TRIGRAM_STATS_KEY = "cloudtally:asset-search-trigrams:v1"
 
 
-def _term_trigrams(term: str) -> tuple[int, list[tuple[str, str, int]]]:
-    """(number of trigrams pg_trgm extracts from `%term%`, [(trigram, substring of term, word number)]).
+def _term_trigrams(term: str) -> tuple[int, list[tuple[str, int, int, int]]]:
+    """(number of trigrams pg_trgm extracts from `%term%`, [(trigram, start, end, word number)]).
 
-    The substrings are the index conditions this module may use: a trigram inside a word ("rds" ->
-    LIKE '%rds%') or a word's last two characters with the separator after them ("eu " -> '%eu-%').
+    term[start:end] are the pieces this module may ask the index for: a trigram inside a word
+    ("rds") or a word's last two characters with the separator after them ("eu-": trigram "eu ").
     A word's first trigrams ("  e", " eu") always come with the very common "  e", so they are not
-    offered.
+    offered. The first occurrence of each trigram only: the index has one entry per trigram.
     """
-    total, atoms = 0, []
+    total, atoms, seen = 0, [], set()
     for number, match in enumerate(_WORD.finditer(term)):
-        word, start_known, end_known = match.group(), match.start() > 0, match.end() < len(term)
-        total += max(0, len(word) + 2 * start_known + end_known - 2)
-        atoms += [(word[i : i + 3], word[i : i + 3], number) for i in range(len(word) - 2)]
-        if end_known and len(word) >= 2:
-            atoms.append((word[-2:] + " ", word[-2:] + term[match.end()], number))
+        word, start, end = match.group(), match.start(), match.end()
+        total += max(0, len(word) + 2 * (start > 0) + (end < len(term)) - 2)
+        pieces = [(word[i : i + 3], start + i, start + i + 3) for i in range(len(word) - 2)]
+        if end < len(term) and len(word) >= 2:
+            pieces.append((word[-2:] + " ", end - 2, end + 1))
+        for trigram, piece_start, piece_end in pieces:
+            if trigram not in seen:
+                seen.add(trigram)
+                atoms.append((trigram, piece_start, piece_end, number))
     return total, atoms
 
 
-def index_substrings(term: str, using: str = "default") -> list[str] | None:
-    """The substrings of a (lower-cased) `q` term to look up in the trigram index, rarest first;
-    None: look up the whole term (short term, non-ASCII text, small table, not PostgreSQL)."""
+def index_pattern(term: str, using: str = "default") -> str | None:
+    """The LIKE pattern that asks the trigram index for a (lower-cased) `q` term's rarer trigrams
+    only; None: look the whole term up (short term, non-ASCII text, small table, not PostgreSQL)."""
     if not term.isascii() or _term_trigrams(term)[0] < PRUNE_MIN_TRIGRAMS:
         return None  # decided before (and without) the statistics
-    return choose_substrings(term, trigram_stats(using))
+    spans = _choose(term, trigram_stats(using))
+    return None if spans is None else like_pattern(term, spans)
+
+
+def like_pattern(term: str, spans: list[tuple[int, int]]) -> str:
+    """'%piece%piece%': the chosen pieces in the term's order, overlapping ones merged (non-adjacent
+    otherwise, so no piece gains a known word start). A necessary condition for containing the term,
+    one LIKE (one recheck per candidate row) whose trigrams are exactly the chosen ones."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    escaped = (re.sub(r"([\\%_])", r"\\\1", term[start:end]) for start, end in merged)
+    return "%" + "%".join(escaped) + "%"
 
 
 def choose_substrings(term: str, stats: tuple[int, dict[str, float]] | None) -> list[str] | None:
+    """The pieces of `term` to look up, rarest first (see _choose); None: the whole term."""
+    spans = _choose(term, stats)
+    return None if spans is None else [term[start:end] for start, end in spans]
+
+
+def _choose(term: str, stats: tuple[int, dict[str, float]] | None) -> list[tuple[int, int]] | None:
     """Greedy: the rarest trigram, then the next rarest while the candidate rows it is expected to
     rule out (each a heap row to recheck) outnumber the cost of reading its posting list.
 
@@ -93,19 +118,19 @@ def choose_substrings(term: str, stats: tuple[int, dict[str, float]] | None) -> 
     if rows < PRUNE_MIN_ROWS or total < PRUNE_MIN_TRIGRAMS or not atoms:
         return None
     rare = min([*frequency.values(), 0.01]) / 2  # below the sample's 1 % threshold
-    ranked = sorted({(frequency.get(trigram, rare), trigram in frequency, substring, word)
-                     for trigram, substring, word in atoms})  # fmt: skip
-    chosen: list[str] = []
+    ranked = sorted((frequency.get(trigram, rare), trigram not in frequency, start, end, word)
+                    for trigram, start, end, word in atoms)  # fmt: skip
+    chosen: list[tuple[int, int]] = []
     candidates = float(rows)
     common_words: set[int] = set()
-    for share, known, substring, word in ranked:
-        if chosen and known and word in common_words:
+    for share, unknown, start, end, word in ranked:
+        if chosen and not unknown and word in common_words:
             continue  # another common trigram of a word already looked up
         if chosen and candidates * (1 - share) <= share * rows / POSTINGS_PER_RECHECK:
             break
-        chosen.append(substring)
+        chosen.append((start, end))
         candidates *= share
-        if known:
+        if not unknown:
             common_words.add(word)
     return chosen
 

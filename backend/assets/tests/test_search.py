@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from assets import search
 from assets.filters import filter_assets
 from assets.models import Asset
-from assets.search import _term_trigrams, choose_substrings
+from assets.search import _term_trigrams, choose_substrings, like_pattern
 from assets.tests.factories import make_account, make_asset
 
 # Shares of a 1,000,000-asset register whose search_text has each trigram (as a sample would say).
@@ -25,23 +26,46 @@ TERMS = ["arn:aws:rds:eu-west-1", "payments-api", "prod-payments-api-042", "0000
 def test_pg_trgm_trigram_count_of_a_like_pattern():
     # '%arn:aws:rds:eu-west-1%': arn (no known start) -> "arn","rn "; aws/rds -> 4 each ("  a"," aw",
     # "aws","ws "); eu -> 3; west -> 5; "1" (no known end) -> "  1".
-    total, atoms = _term_trigrams("arn:aws:rds:eu-west-1")
+    term = "arn:aws:rds:eu-west-1"
+    total, atoms = _term_trigrams(term)
     assert total == 2 + 4 + 4 + 3 + 5 + 1
-    assert {t for t, _, _ in atoms} == {"arn", "rn ", "aws", "ws ", "rds", "ds ", "eu ", "wes", "est", "st "}
-    assert ("eu ", "eu-", 3) in atoms  # a word's end: its last two characters and the separator after
+    assert {t for t, _, _, _ in atoms} == {"arn", "rn ", "aws", "ws ", "rds", "ds ", "eu ", "wes", "est", "st "}
+    eu = next(a for a in atoms if a[0] == "eu ")
+    assert term[eu[1] : eu[2]] == "eu-" and eu[3] == 3  # a word's end: its last two characters and the separator
+    assert [t for t, _, _, _ in _term_trigrams("000a000")[1]] == ["000", "00a", "0a0", "a00"]  # once each
 
 
 def test_long_terms_look_up_only_their_rarer_trigrams():
-    assert choose_substrings("arn:aws:rds:eu-west-1", STATS) == ["ds:", "eu-", "wes"]
-    assert choose_substrings("payments-api", STATS) == ["api", "aym"]
+    assert choose_substrings("arn:aws:rds:eu-west-1", STATS) == ["rds", "eu-", "wes"]
+    assert choose_substrings("payments-api", STATS) == ["api", "pay"]
     # Trigrams too rare for the sample (hex ids) are cheap to read and each rules out many rows.
     assert choose_substrings("00000000007a12", STATS) == ["07a", "7a1", "a12"]
 
 
+def _like_regex(pattern: str) -> str:
+    """PostgreSQL LIKE (backslash escapes) as a Python regex."""
+    out, chars = [], iter(pattern)
+    for char in chars:
+        if char == "\\":
+            out.append(re.escape(next(chars)))
+        else:
+            out.append({"%": ".*", "_": "."}.get(char, re.escape(char)))
+    return "^" + "".join(out) + "$"
+
+
 @pytest.mark.parametrize("term", TERMS)
-def test_chosen_substrings_are_substrings_of_the_term(term):
-    chosen = choose_substrings(term, STATS)
-    assert chosen and all(part in term for part in chosen)
+def test_the_index_pattern_is_a_necessary_condition_of_the_term(term):
+    """'%piece%piece%' (pieces in order, overlaps merged) matches every text containing the term."""
+    pattern = like_pattern(term, search._choose(term, STATS))
+    for text in (term, f"x {term} y", f"{term}{term}"):
+        assert re.match(_like_regex(pattern), text, re.DOTALL), (pattern, text)
+    assert not re.match(_like_regex(pattern), "unrelated text", re.DOTALL)
+
+
+def test_index_pattern_merges_overlapping_pieces_and_escapes_wildcards():
+    term = "payments_100%"
+    assert like_pattern(term, [(0, 3), (1, 4), (9, 12)]) == "%paym%100%"
+    assert like_pattern("a_b%c\\d", [(0, 5), (4, 7)]) == "%a\\_b\\%c\\\\d%"
 
 
 @pytest.mark.parametrize(
