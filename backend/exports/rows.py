@@ -238,14 +238,17 @@ def _stream(qs: QuerySet) -> Iterator[tuple]:
 
 
 def _set_jit(alias: str, value: str) -> None:
-    # Also pins DateStyle: pg_format reads timestamps' text form, which DateStyle decides.
+    """Session settings for an export query (one round trip), and back.
+
+    JIT compiling costs more than it saves here; DateStyle is pinned because the SQL formatting
+    reads timestamps' text form; no parallel workers: the formatting runs in the leader anyway, and
+    on a small machine the workers would take the core the exporting process needs.
+    """
     with connections[alias].cursor() as cursor:
         if value == "off":
-            cursor.execute("SET jit = off")
-            cursor.execute("SET datestyle = 'ISO, YMD'")
+            cursor.execute("SET jit = off; SET datestyle = 'ISO, YMD'; SET max_parallel_workers_per_gather = 0")
         else:
-            cursor.execute("RESET jit")
-            cursor.execute("RESET datestyle")
+            cursor.execute("RESET jit; RESET datestyle; RESET max_parallel_workers_per_gather")
 
 
 def filename(extension: str) -> str:

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from assets.filters import filter_assets
 from authentication.permissions import IsViewer
-from exports.csv_writer import stream_csv
+from exports.csv_writer import export_csv
 from exports.rows import HEADERS, ExportRows, filename
 from exports.summary import summary_table
 from exports.xlsx import StreamingXlsx
@@ -39,7 +39,7 @@ class _ExportView(APIView):
 class CsvExportView(_ExportView):
     def get(self, request):
         filter_assets(request.GET)  # validate now: a bad parameter is a 400, not a broken download
-        return self._stream(stream_csv(HEADERS, ExportRows(request.GET).chunks()), "text/csv; charset=utf-8", "csv")
+        return self._stream(export_csv(request.GET), "text/csv; charset=utf-8", "csv")
 
 
 class ExcelExportView(_ExportView):

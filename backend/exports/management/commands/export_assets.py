@@ -10,26 +10,29 @@ from django.core.management.base import BaseCommand, CommandError
 from rest_framework.exceptions import ValidationError
 
 from assets.filters import AssetFilterSet, filter_assets
-from exports.csv_writer import stream_csv
+from exports.csv_writer import export_csv
 from exports.rows import HEADERS, ExportRows
 from exports.summary import summary_table
 from exports.xlsx import StreamingXlsx
 
 
 class _Progress:
-    """Passes chunks of rows through, reporting every `every` rows on `stream`."""
+    """Counts exported rows (`add`), reporting every `every` rows on `stream`."""
 
-    def __init__(self, chunks, stream, every: int = 50_000):
-        self.chunks, self.stream, self.every, self.start = chunks, stream, every, time.monotonic()
+    def __init__(self, stream, every: int = 50_000):
+        self.stream, self.every, self.start = stream, every, time.monotonic()
+        self.done, self.next_report = 0, every
 
-    def __iter__(self):
-        done, next_report = 0, self.every
-        for chunk in self.chunks:
-            done += len(chunk)
-            if done >= next_report:
-                rate = done / max(time.monotonic() - self.start, 1e-9)
-                self.stream.write(f"  {done:,} rows ({rate:,.0f} rows/s)\n")
-                next_report += self.every
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.done >= self.next_report:
+            rate = self.done / max(time.monotonic() - self.start, 1e-9)
+            self.stream.write(f"  {self.done:,} rows ({rate:,.0f} rows/s)\n")
+            self.next_report += self.every
+
+    def chunks(self, chunks):
+        for chunk in chunks:
+            self.add(len(chunk))
             yield chunk
 
 
@@ -57,12 +60,12 @@ class Command(BaseCommand):
             raise CommandError(f"Invalid filter: {exc.detail}")
         if options["format"] == "xlsx" and options["output"] == "-":
             raise CommandError("Excel output needs a file (-o FILE).")
-        rows = ExportRows(query, summarise=options["format"] == "xlsx")
-        progress = _Progress(rows.chunks(), self.stderr)
+        progress = _Progress(self.stderr)
         if options["format"] == "csv":
-            chunks = stream_csv(HEADERS, progress)
+            chunks = export_csv(query, progress.add)
         else:
-            flat = (row for chunk in progress for row in chunk)
+            rows = ExportRows(query, summarise=True)
+            flat = (row for chunk in progress.chunks(rows.chunks()) for row in chunk)
             chunks = StreamingXlsx().stream(HEADERS, flat, lambda: summary_table(rows, query))
         start = time.monotonic()
         out = sys.stdout.buffer if options["output"] == "-" else open(options["output"], "wb")  # noqa: SIM115
@@ -73,4 +76,4 @@ class Command(BaseCommand):
             if out is not sys.stdout.buffer:
                 out.close()
         elapsed = time.monotonic() - start
-        self.stderr.write(f"Exported {rows.count:,} assets in {elapsed:.1f}s to {options['output']}\n")
+        self.stderr.write(f"Exported {progress.done:,} assets in {elapsed:.1f}s to {options['output']}\n")

@@ -1,0 +1,167 @@
+"""PostgreSQL: the CSV export written by the database itself (COPY ... TO STDOUT WITH CSV).
+
+The database filters, orders and formats every cell with the rules of exports/rows.py's Python
+formatter (text made inert, ISO-8601 UTC times, yes/no, "k=v; k2=v2" tags, "a; b" lists, AST ids,
+the account's cost) and writes the CSV lines; Python passes the bytes on, so the export runs at the
+speed of one PostgreSQL backend. The bytes equal those of Python's csv module: both quote a value
+exactly when it holds a comma, a double quote, CR or LF; every cell is non-NULL text and COPY's NULL
+marker is one no cell can equal, so an empty value is written as nothing (COPY quotes a value equal
+to the marker, by default ''); each line's LF becomes CRLF on the way out.
+
+Levels of the statement, each computed once per row:
+  s  the list's own query (filters, order) selecting the raw columns c0..cN and the text t<i> of
+     each JSON column;
+  m  the relationship counts (when the order is by id alone: a merge join with the counts grouped
+     by asset, a streaming scan of two indexes, instead of two index probes per row) and the cheap
+     join j<i> of each JSON text ("k=v; k2=v2");
+  the outer level formats every cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from assets.filters import filter_assets
+
+# Every cell is non-NULL text. COPY quotes a value equal to its NULL marker; "=" cannot be a cell (text
+# starting with "=" is made inert, the other cells are numbers, times, yes/no, AST ids).
+COPY_OPTIONS = "FORMAT csv, NULL '='"
+# ascii() of the first character: = + - @ tab CR, padded with impossible codes to nine constants,
+# from which PostgreSQL looks the value up in a hash table instead of comparing it six times.
+_DANGEROUS = "(61, 43, 45, 64, 9, 13, -1, -2, -3)"
+_INERT_RE = "'^([=+@\\t\\r-])', '''\\1'"  # regexp_replace arguments: prefix an apostrophe
+
+
+def _inert(sql: str) -> str:
+    return f"(CASE WHEN ascii({sql}) IN {_DANGEROUS} THEN '''' || {sql} ELSE COALESCE({sql}, '') END)"
+
+
+def _time(sql: str) -> str:
+    # Truncated to the second, as Python's isoformat(timespec="seconds"): "2025-01-02 03:04:05"
+    # (DateStyle ISO) -> "2025-01-02T03:04:05Z"; NULL -> ''.
+    return f"COALESCE(replace(date_trunc('second', {sql} AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z', '')"
+
+
+def _fast_join(text: str, pairs: bool) -> str:
+    """jsonb's text ({"k": "v", "k2": "v2"} / ["a", "b"]) without its brackets, separators replaced.
+
+    When nothing needed escaping (no backslash) every double quote is structural: a result without
+    one is exactly "k=v; k2=v2" / "a; b" (a non-string value keeps the quote closing its key or the
+    one before it). The brackets are cut by octet count: exact for ASCII; with a multibyte character
+    the cut keeps the final quote, so such values take the general path too. NULL: general path.
+    """
+    trimmed = f"substr({text}, 3, octet_length({text}) - 4)"
+    joined = f"replace({trimmed}, '\", \"', '; ')"
+    if pairs:
+        joined = f"replace({joined}, '\": \"', '=')"
+    return f"(CASE WHEN octet_length({text}) = 2 THEN '' WHEN strpos({text}, chr(92)) = 0 THEN {joined} END)"
+
+
+def _joined(fast: str, json: str, pairs: bool) -> str:
+    if pairs:
+        general = f"(SELECT string_agg(key || '=' || value, '; ') FROM jsonb_each_text({json}))"  # noqa: S608
+    else:
+        general = f"(SELECT string_agg(v, '; ') FROM jsonb_array_elements_text({json}) v)"  # noqa: S608
+    return (
+        f"(CASE WHEN strpos({fast}, '\"') = 0 THEN {_inert(fast)} "
+        f"ELSE COALESCE(regexp_replace({general}, {_INERT_RE}), '') END)"
+    )
+
+
+def _id_order(qs: QuerySet) -> str | None:
+    """'ASC' or 'DESC' when the rows are ordered by id alone, else None."""
+    order = [str(o) for o in qs.query.order_by] or [str(o) for o in qs.model._meta.ordering]
+    if order and all(o in ("id", "pk") for o in order):
+        return "ASC"
+    if order and all(o in ("-id", "-pk") for o in order):
+        return "DESC"
+    return None
+
+
+def copy_sql(query, columns: tuple[tuple[str, str, str], ...], costs: dict[int, Decimal]) -> tuple[str, tuple]:
+    """COPY statement and parameters exporting the list's rows for `query` (exports.rows.COLUMNS).
+
+    Raises EmptyResultSet when no row can match (e.g. an unknown account).
+    """
+    qs = filter_assets(query)
+    json = {i: kind == "tags" for i, (_, _, kind) in enumerate(columns) if kind in ("tags", "list")}
+    raw = {f"c{i}": F(source) for i, (_, source, kind) in enumerate(columns) if kind != "int"}
+    raw.update({f"t{i}": Cast(columns[i][1], TextField()) for i in json})  # each JSON column's text
+    sql, params = qs.annotate(**raw).values_list(*raw).query.sql_with_params()
+    quote = connections[qs.db].ops.quote_name
+    relationships = quote("assets_relationship")
+    asset_id = next(f"c{i}" for i, (_, _, kind) in enumerate(columns) if kind == "astid")
+    direction = _id_order(qs)
+
+    level_m = ["s.*", *(f"{_fast_join(f's.t{i}', pairs)} AS j{i}" for i, pairs in json.items())]
+    joins = ""
+    cells = []
+    for i, (_, source, kind) in enumerate(columns):
+        col = f"m.c{i}"
+        if kind == "astid":
+            cells.append(
+                f"(CASE WHEN {col} < 1000000 THEN 'AST-' || lpad({col}::text, 6, '0') ELSE 'AST-' || {col}::text END)"
+            )
+        elif kind == "text":
+            cells.append(_inert(col))
+        elif kind == "bool":
+            cells.append(f"(CASE WHEN {col} THEN 'yes' ELSE 'no' END)")
+        elif kind == "dt":
+            cells.append(_time(col))
+        elif kind in ("tags", "list"):
+            cells.append(_joined(f"m.j{i}", col, json[i]))
+        elif kind == "int":  # relationship counts
+            side = "source_id" if source == "rel_out" else "target_id"
+            if direction:
+                level_m.append(f"COALESCE(r{i}.n, 0) AS c{i}")
+                joins += (
+                    f" LEFT JOIN (SELECT {side} AS asset_id, COUNT(*) AS n FROM {relationships} "  # noqa: S608
+                    f"GROUP BY {side}) r{i} ON r{i}.asset_id = s.{asset_id}"
+                )
+            else:
+                count = f"(SELECT COUNT(*) FROM {relationships} r WHERE r.{side} = s.{asset_id})"  # noqa: S608
+                level_m.append(f"{count} AS c{i}")
+            cells.append(col)
+        elif kind == "cost":
+            whens = " ".join(f"WHEN {int(pk)} THEN '{amount}'" for pk, amount in costs.items())
+            cells.append(f"(CASE {col} {whens} ELSE '' END)" if whens else "''")
+        else:  # pragma: no cover - a new kind needs its format here
+            raise ValueError(f"no COPY format for column kind {kind!r}")
+    order = f" ORDER BY s.{asset_id} {direction}" if direction else ""
+    # OFFSET 0 keeps level m a level (the planner would otherwise inline it and evaluate each JSON
+    # join once per use); the order of s is kept by the level above it.
+    select = (
+        f"SELECT {', '.join(cells)} FROM ("  # noqa: S608 - our own identifiers and literals
+        f"SELECT {', '.join(level_m)} FROM ({sql}) s{joins}{order} OFFSET 0) m"
+    )
+    return f"COPY ({select}) TO STDOUT WITH ({COPY_OPTIONS})", params
+
+
+def stream_copy(alias: str, sql: str, params, flush_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """(block, rows): the COPY's CSV lines with CRLF line ends, in blocks of about flush_bytes.
+
+    An abandoned download (the generator closed midway) cancels the COPY and the connection stays
+    usable. Parameters are merged client-side (COPY takes none), as Django's cursor does.
+    """
+    connection = connections[alias]
+    connection.ensure_connection()
+    if connection.queries_logged:  # visible to DEBUG logging and query-count tests
+        connection.queries_log.append({"sql": f"/* copy */ {sql}", "time": "0.000"})
+    with connection.connection.cursor() as cursor:
+        statement = cursor.mogrify(sql, params)
+        with cursor.copy(statement) as copy:
+            block, rows = bytearray(), 0
+            for line in copy:  # one CSV line each, ending with LF
+                block += line[:-1]
+                block += b"\r\n"
+                rows += 1
+                if len(block) >= flush_bytes:
+                    yield bytes(block), rows
+                    block, rows = bytearray(), 0
+            if rows:
+                yield bytes(block), rows
