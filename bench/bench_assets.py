@@ -57,7 +57,8 @@ SEARCH_QUERIES = [
     ("q=<arn fragment>", "q=arn:aws:rds:eu-west-1"),
     ("q=payments-api (common)", "q=payments-api"),
     ("q=payments-api&ordering=name", "q=payments-api&ordering=name"),
-    ("q=ec2:instance (dense)", "q=ec2:instance"),
+    ("q=payments (dense)", "q=payments"),
+    ("q=ec2:instance (0 hits, 220k candidates)", "q=ec2:instance"),
     ("q=no-such-thing", "q=no-such-thing-xyz"),
 ]
 

@@ -399,7 +399,9 @@ PAGING_ORDERS = ["", "&ordering=-name", "&ordering=-id", "&ordering=account,-las
 
 
 @pytest.mark.parametrize("ordering", PAGING_ORDERS)
-@pytest.mark.parametrize("path", ["ids", "ids-beyond-the-limit", "dense-estimate", "ids-too-slow", "walk-too-slow"])
+@pytest.mark.parametrize(
+    "path", ["ids", "ids-beyond-the-limit", "dense-estimate", "few-by-sample", "ids-too-slow", "walk-too-slow"]
+)
 def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypatch, settings, path, ordering):
     """Text/tag queries take one of several paths (selectors._search_page); all give the same pages."""
     for i in range(4):
@@ -413,7 +415,11 @@ def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypa
         settings.ASSETS_EXACT_COUNT_LIMIT = 1
         monkeypatch.setattr("assets.selectors.planner_estimate", lambda qs: 1_000_000)
         monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 1_000_000)
-    elif path == "ids-too-slow":  # "few" by the sample, but collecting the ids timed out: walk the order
+    elif path == "few-by-sample":  # the planner says "many", the sample "hardly any": collect the ids
+        monkeypatch.setattr("assets.selectors.planner_estimate", lambda qs: 1_000_000)
+        monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 0)
+    elif path == "ids-too-slow":  # walkable by the sample, but collecting the ids timed out: walk the order
+        settings.ASSETS_EXACT_COUNT_LIMIT = 10
         monkeypatch.setattr("assets.selectors.planner_estimate", lambda qs: 1_000_000)
         monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 5)
         monkeypatch.setattr("assets.selectors._matching_ids_in_order", _cancelled)
