@@ -101,8 +101,10 @@ def awkward_estate(make_user):
     return assets
 
 
+@pytest.mark.parametrize("merge_from", [0, 10**9], ids=["merge-join-counts", "probed-counts"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_copy_bytes_equal_the_python_formatter(awkward_estate, query):
+def test_copy_bytes_equal_the_python_formatter(awkward_estate, query, merge_from, monkeypatch):
+    monkeypatch.setattr("exports.pg_copy.MERGE_FROM_ROWS", merge_from)  # both ways to count relationships
     expected = python_csv(query)
     got = copy_csv(query)
     assert got == expected
