@@ -68,7 +68,8 @@ def _psql(url: str, sql: str, database: str | None = None) -> str:
     parts = urlsplit(url)
     target = urlunsplit(parts._replace(path=f"/{database}")) if database else url
     with psycopg.connect(target, autocommit=True) as conn:
-        row = conn.execute(sql).fetchone()
+        cursor = conn.execute(sql)
+        row = cursor.fetchone() if cursor.description else None  # CREATE DATABASE returns no rows
         return "" if row is None else str(row[0])
 
 
