@@ -80,15 +80,16 @@ def _measures_sql(now: datetime) -> tuple[str, list[Any]]:
     return sql, list(_windows(now))
 
 
-def _asset_aggregates(now: datetime | None = None, *, plain: bool = False) -> list[tuple]:
+def _asset_aggregates(now: datetime | None = None, *, plain: bool = False, fold: bool = True) -> list[tuple]:
     """Rows of (dimension or None for the totals, key, *MEASURES); one query.
 
-    PostgreSQL reads the counts the database keeps (`_counted_aggregates`) unless `plain`: then, as
-    on the other databases, it scans the asset table (the reference the tests compare against).
+    PostgreSQL reads the counts the database keeps (`_counted_aggregates`; `fold=False`: without
+    folding their rows together, for a read-only transaction) unless `plain`: then, as on the other
+    databases, it scans the asset table (the reference the tests compare against).
     """
     now = now or timezone.now()
     if connection.vendor == "postgresql" and not plain:
-        return _counted_aggregates(now)
+        return _counted_aggregates(now, fold=fold)
     table = Asset._meta.db_table
     measures, params = _measures_sql(now)
     columns = [col for col, _ in DIMENSIONS.values()]
@@ -118,7 +119,8 @@ def _asset_aggregates(now: datetime | None = None, *, plain: bool = False) -> li
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HOUR = timedelta(hours=1)
-# Arbitrary, fixed: only one reader at a time folds dashboard_assetcount's rows together.
+# Arbitrary, fixed: only one reader at a time folds dashboard_assetcount's rows together (the
+# rebuild function of migration 0002 takes it too).
 _FOLD_LOCK = 7_305_941_217_011
 _HIDDEN_SQL = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
 # One statement. The asset table is named first so that its lock is taken before the counts' one,
@@ -126,13 +128,14 @@ _HIDDEN_SQL = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
 # The counts of each (dimension, bucket) are summed as of the statement's snapshot; the same
 # statement folds the rows of a bucket into one (the data-modifying CTEs do not change what the
 # final SELECT sees). Writers only ever append, so folding never waits for them nor they for it.
-_COUNTED_SQL = f"""
+_EDGES = f"""
 WITH edges AS (
     SELECT (SELECT COUNT(*) FROM assets_asset
             WHERE status = '{AssetStatus.REMOVED}' AND removed_at >= %s AND removed_at < %s) AS removed,
            (SELECT COUNT(*) FROM assets_asset
             WHERE status NOT IN ({_HIDDEN_SQL}) AND last_reviewed_at >= %s AND last_reviewed_at < %s) AS reviewed
-),
+)"""  # noqa: S608 - our own identifiers and enum values; times are bound parameters
+_FOLD = f""",
 fold_lock AS (SELECT pg_try_advisory_xact_lock({_FOLD_LOCK}) AS granted),
 several AS (
     SELECT dimension, bucket FROM dashboard_assetcount GROUP BY dimension, bucket HAVING COUNT(*) > 1
@@ -145,11 +148,12 @@ moved AS (
 folded AS (
     INSERT INTO dashboard_assetcount (dimension, bucket, n)
     SELECT dimension, bucket, SUM(n) FROM moved GROUP BY dimension, bucket HAVING SUM(n) <> 0
-)
+)"""  # noqa: S608 - our own identifiers
+_SUMS = """
 SELECT dimension, bucket, SUM(n) FROM dashboard_assetcount GROUP BY dimension, bucket
 UNION ALL SELECT 'removed_edge', '', removed FROM edges
 UNION ALL SELECT 'reviewed_edge', '', reviewed FROM edges
-"""  # noqa: S608 - our own identifiers and enum values; times are bound parameters
+"""
 
 
 def _hour(moment: datetime) -> int:
@@ -157,7 +161,7 @@ def _hour(moment: datetime) -> int:
     return (moment - _EPOCH) // _HOUR
 
 
-def _counted_aggregates(now: datetime) -> list[tuple]:
+def _counted_aggregates(now: datetime, *, fold: bool = True) -> list[tuple]:
     """`_asset_aggregates` from dashboard_assetcount (PostgreSQL): same rows, same numbers.
 
     A time window [start, now] is the whole hour buckets after start's hour, plus the assets counted
@@ -170,7 +174,7 @@ def _counted_aggregates(now: datetime) -> list[tuple]:
         reviewed_start, _EPOCH + (reviewed_hour + 1) * _HOUR,
     ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTED_SQL, params)
+        cursor.execute(_EDGES + (_FOLD if fold else "") + _SUMS, params)
         rows = cursor.fetchall()
     counts: dict[str, dict[str, int]] = {}
     for dimension, bucket, n in rows:
