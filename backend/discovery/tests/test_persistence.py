@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import DatabaseError, connection
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assets.models import Asset, AssetChange, AssetStatus, Category, Criticality, Relationship
+from discovery import persistence
 from discovery.models import DiscoveryJob, DiscoveryScope
 from discovery.persistence import AccountPersister, asset_uid
 from discovery.selectors import asset_confirmed_at
@@ -148,6 +150,31 @@ def test_tag_change_records_an_update_with_the_diff(account):
     change = AssetChange.objects.get(action="updated")
     assert change.changes == {"tags": [{"Env": "dev"}, {"Env": "prod", "Team": "a"}]}
     assert Asset.objects.get().tags == {"Env": "prod", "Team": "a"}
+
+
+JSON_SAMPLES = [
+    {},
+    [],
+    {"Env": "prod", "Team": "a b", "ünïcode": "😀", "quote": 'say "hi"\n\t\\'},
+    ["10.0.0.1", "fe80::1"],
+    {"launched": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC), "ports": (80, 443), 1: True, 2.5: None},
+    {"nested": [{"a": [1, 2.5, -3e-07, 10**20]}, False, None], "size": 0},
+]
+
+
+@pytest.mark.parametrize("value", JSON_SAMPLES)
+def test_json_text_is_what_json_dumps_writes(value):
+    assert persistence._json_text(value) == json.dumps(value, default=str)
+
+
+@pytest.mark.parametrize("value", JSON_SAMPLES)
+def test_jsonb_text_from_the_database_reads_as_json_loads_does(value):
+    text = persistence._json_text(value)
+    if connection.vendor == "postgresql":  # the database's own rendering of the value
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::jsonb::text", [text])
+            text = cursor.fetchone()[0]
+    assert persistence._pg_json(text) == json.loads(text)
 
 
 def test_values_are_compared_as_stored(account):
