@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from discovery import services
-from discovery.models import DiscoveryJob, DiscoveryJobAccount, DiscoveryLock
+from discovery.models import DiscoveryJob, DiscoveryJobAccount, DiscoveryLock, DiscoveryScope
 
 COUNTS = ("found", "created", "updated", "removed", "restored", "error_count", "throttle_count")
 
@@ -65,3 +65,20 @@ class DiscoveryLockAdmin(admin.ModelAdmin):
     list_display = ("account", "job", "acquired_at")
     list_select_related = ("account", "job")
     search_fields = ("account__account_id", "account__name")
+
+
+@admin.register(DiscoveryScope)
+class DiscoveryScopeAdmin(admin.ModelAdmin):
+    """When each scope was last listed completely: the exact confirmation time of its live assets."""
+
+    list_display = ("account", "region", "resource_type", "completed_at", "job")
+    list_filter = ("region",)
+    list_select_related = ("account", "job")
+    search_fields = ("account__account_id", "account__name", "resource_type")
+    date_hierarchy = "completed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
