@@ -118,7 +118,7 @@ def _set_local(**options: object) -> str:
 
 
 def _count_with_timeout(qs: QuerySet, limit: int, timeout_ms: int) -> int | None:
-    return _with_settings(qs, [f"SET LOCAL statement_timeout = {int(timeout_ms)}"], lambda: qs[:limit].count())
+    return _with_settings(qs, [_set_local(statement_timeout=int(timeout_ms))], lambda: qs[:limit].count())
 
 
 def planner_estimate(qs: QuerySet) -> int:

@@ -56,6 +56,7 @@ MISSING_QUERY = {
 }
 MEASURES = ("visible", "total", "critical", "removed_30d", "no_owner", "not_reviewed", "confidential_without_backup",
             "unclassified")  # fmt: skip
+_HIDDEN_SQL = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
 
 
 def _windows(now: datetime) -> tuple[datetime, datetime]:
@@ -64,9 +65,8 @@ def _windows(now: datetime) -> tuple[datetime, datetime]:
 
 
 def _measures_sql(now: datetime) -> tuple[str, list[Any]]:
-    hidden = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
     confidential = ", ".join(f"'{c}'" for c in CONFIDENTIAL)
-    visible = f"status NOT IN ({hidden})"
+    visible = f"status NOT IN ({_HIDDEN_SQL})"
     sql = (
         f"SUM(CASE WHEN {visible} THEN 1 ELSE 0 END), COUNT(*), "
         f"SUM(CASE WHEN {visible} AND criticality = '{Criticality.CRITICAL}' THEN 1 ELSE 0 END), "
@@ -122,7 +122,6 @@ _HOUR = timedelta(hours=1)
 # Arbitrary, fixed: only one reader at a time folds dashboard_assetcount's rows together (the
 # rebuild function of migration 0002 takes it too).
 _FOLD_LOCK = 7_305_941_217_011
-_HIDDEN_SQL = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
 # One statement. The asset table is named first so that its lock is taken before the counts' one,
 # the order every writer takes them in (a TRUNCATE of the assets cannot deadlock with a reader).
 # The counts of each (dimension, bucket) are summed as of the statement's snapshot; the same

@@ -396,28 +396,14 @@ def _upsert_django(writes: list[_Write], now: datetime, job_id: int | None) -> N
         if w.known_pk is None:
             for name in JSON_FIELDS:
                 values[name] = _json_safe(values[name])
-            obj = Asset(
-                uid=w.uid,
-                asset_type=AssetType.AWS,
-                first_seen=now,
-                last_seen=now,
-                created_at=now,
-                updated_at=now,
-                search_text=_search_text(values),
-                **values,
-            )
+            created = {"asset_type": AssetType.AWS, "first_seen": now, "created_at": now}
         else:
-            # No primary key on the object: the upsert's conflict target is uid, and an explicit id would
-            # be a second unique key that SQLite checks first. The known id is put back after the statement.
-            obj = Asset(
-                uid=w.uid,
-                last_seen=now,
-                removed_at=w.removed_at,
-                updated_at=now,
-                search_text=_search_text(values),
-                **values,
-            )
-        objs.append(obj)
+            created = {"removed_at": w.removed_at}
+        # No primary key on the object: the upsert's conflict target is uid, and an explicit id would be
+        # a second unique key that SQLite checks first. The known id is put back after the statement.
+        objs.append(
+            Asset(uid=w.uid, last_seen=now, updated_at=now, search_text=_search_text(values), **created, **values)
+        )
     # ON CONFLICT (uid) on SQLite; MySQL's ON DUPLICATE KEY takes no target (uid is the only unique key
     # besides the id, which is never sent).
     target = ["uid"] if connection.features.supports_update_conflicts_with_target else None
@@ -443,7 +429,7 @@ def _upsert_django(writes: list[_Write], now: datetime, job_id: int | None) -> N
 # "new" row whose uid another scope holds is then left alone by the upsert (and reported), while a
 # changed row is updated.
 STAGE_TABLE = "cloudtally_discovery_stage_v1"
-STAGE_FIELDS = ("uid", *DISCOVERED_FIELDS, "search_text", "removed_at", "first_seen")
+STAGE_FIELDS = ("uid", *DISCOVERED_FIELDS, "search_text", "removed_at", "first_seen")  # _upsert_postgresql's rows
 _TIME_FIELDS = ("last_seen", "created_at", "updated_at")
 _PG_SQL: dict[str, Any] = {}
 
@@ -509,36 +495,18 @@ def _upsert_postgresql(writes: list[_Write], now: datetime) -> list[_Write]:
     rows = []
     for w in writes:
         v = w.values
-        tags, ips, dns, attributes = (_json_text(v[name]) for name in JSON_FIELDS)
+        texts = {name: _json_text(v[name]) for name in JSON_FIELDS}
         search_text = build_search_text(
             name=v["name"],
             resource_id=v["resource_id"],
             arn=v["arn"],
-            ip_addresses=_stored_form(v["ip_addresses"], ips),
-            dns_names=_stored_form(v["dns_names"], dns),
-            tags=_stored_form(v["tags"], tags),
+            ip_addresses=_stored_form(v["ip_addresses"], texts["ip_addresses"]),
+            dns_names=_stored_form(v["dns_names"], texts["dns_names"]),
+            tags=_stored_form(v["tags"], texts["tags"]),
         )
-        rows.append(
-            (
-                w.uid,
-                v["name"],
-                v["status"],
-                v["account_id"],
-                v["region"],
-                v["service"],
-                v["resource_type"],
-                v["resource_id"],
-                v["arn"],
-                v["raw_state"],
-                tags,
-                ips,
-                dns,
-                attributes,
-                search_text,
-                w.removed_at,
-                now if w.known_pk is None else None,
-            )
-        )
+        # In STAGE_FIELDS order: uid, the discovered fields (JSON ones as text), then the rest.
+        discovered = (texts[name] if name in texts else v[name] for name in DISCOVERED_FIELDS)
+        rows.append((w.uid, *discovered, search_text, w.removed_at, now if w.known_pk is None else None))
     with connection.cursor() as cursor:
         cursor.execute(sql["stage"])
         with connection.wrap_database_errors, cursor.cursor.copy(sql["copy_stage"]) as copy:
