@@ -91,6 +91,32 @@ def callback_url() -> str:
     return settings.PUBLIC_BASE_URL + reverse("oidc_authentication_callback")
 
 
+def post_logout_url() -> str:
+    """Where the provider sends the browser back after an SSO sign-out (register it at the provider as a
+    post-logout redirect URI): the sign-in page, built from PUBLIC_BASE_URL like the callback."""
+    return settings.PUBLIC_BASE_URL + settings.LOGIN_URL
+
+
+def provider_logout_url(request) -> str:
+    """The provider's end-session URL for this session's SSO sign-in (OpenID Connect RP-Initiated Logout
+    1.0), or "" when there is none to end: a password sign-in, SSO switched off since, or a provider
+    without an end_session_endpoint. Read before the session is flushed (it holds the id token)."""
+    id_token = request.session.get("oidc_id_token")
+    if not id_token:
+        return ""
+    try:
+        sso = load_sso_config()
+    except SSOError:
+        return ""
+    endpoint = sso.provider.end_session_endpoint
+    if not endpoint:
+        return ""
+    query = urlencode(
+        {"id_token_hint": id_token, "post_logout_redirect_uri": post_logout_url(), "client_id": sso.site.oidc_client_id}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
 class _RuntimeSettingsMixin:
     _runtime: dict
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from authentication.models import APIToken, AuditEvent, SiteSettings, User
-from authentication.oidc import callback_url
+from authentication.oidc import callback_url, post_logout_url
 
 USER_READ_FIELDS = (
     "id",
@@ -39,6 +39,13 @@ class AuthConfigSerializer(serializers.Serializer):
     sso_button_label = serializers.CharField()
     sso_login_url = serializers.CharField()
     session_timeout_minutes = serializers.IntegerField()
+
+
+class LogoutSerializer(serializers.Serializer):
+    logout_url = serializers.CharField(
+        help_text="After an SSO sign-in: the provider's end-session URL to send the browser to, which ends "
+        "the provider's session too and comes back to the sign-in page. Empty otherwise."
+    )
 
 
 class CsrfSerializer(serializers.Serializer):
@@ -106,6 +113,9 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
     oidc_redirect_uri = serializers.SerializerMethodField(
         help_text="The redirect URI to register at the provider (from PUBLIC_BASE_URL)."
     )
+    oidc_post_logout_redirect_uri = serializers.SerializerMethodField(
+        help_text="The post-logout redirect URI to register at the provider (from PUBLIC_BASE_URL)."
+    )
     email_host_password_set = serializers.SerializerMethodField()
     oidc_admin_values = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     oidc_editor_values = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
@@ -119,6 +129,7 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
             "oidc_client_secret",
             "oidc_client_secret_set",
             "oidc_redirect_uri",
+            "oidc_post_logout_redirect_uri",
             "oidc_scopes",
             "oidc_role_claim",
             "oidc_admin_values",
@@ -143,6 +154,9 @@ class SiteSettingsSerializer(serializers.ModelSerializer):
 
     def get_oidc_redirect_uri(self, obj) -> str:
         return callback_url()
+
+    def get_oidc_post_logout_redirect_uri(self, obj) -> str:
+        return post_logout_url()
 
     def get_email_host_password_set(self, obj) -> bool:
         return bool(obj.email_host_password)

@@ -57,10 +57,10 @@ class LoginView(CsrfProtectedMixin, APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses=s.LogoutSerializer)
     def post(self, request):
-        services.user_logout(request=request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        logout_url = services.user_logout(request=request._request)
+        return Response(s.LogoutSerializer({"logout_url": logout_url}).data)
 
 
 class MeView(APIView):

@@ -6,7 +6,7 @@ import logging
 
 from django.contrib.auth import authenticate, login, logout
 
-from authentication import throttling
+from authentication import oidc, throttling
 from authentication.middleware import mark_session_activity
 from authentication.models import AuditEvent, User
 from authentication.services.audit import audit_record, client_ip
@@ -76,9 +76,15 @@ def user_login(*, request, username: str, password: str) -> User:
     return user
 
 
-def user_logout(*, request) -> None:
+def user_logout(*, request) -> str:
+    """Ends the Cloudtally session. Returns the SSO provider's end-session URL when the user signed in
+    through SSO (the browser goes there next to end the provider's session too), else ""."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return
-    audit_record(event=AuditEvent.Event.LOGOUT, request=request, actor=user)
+        return ""
+    provider_logout = oidc.provider_logout_url(request)
+    audit_record(
+        event=AuditEvent.Event.LOGOUT, request=request, actor=user, details={"sso_logout": bool(provider_logout)}
+    )
     logout(request)
+    return provider_logout

@@ -7,6 +7,7 @@ really goes authorize → provider login → consent → callback → token (cli
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -39,9 +40,12 @@ def start_sso(client: Client, issuer: str, next_url: str | None = None) -> str:
     return authorize
 
 
-def provider_login(authorize: str, issuer: str, username: str, claims: dict | None = None) -> str:
-    """Sign in at the provider headlessly; returns the callback URL the provider redirects to."""
-    session = requests.Session()
+def provider_login(
+    authorize: str, issuer: str, username: str, claims: dict | None = None, session: requests.Session | None = None
+) -> str:
+    """Sign in at the provider headlessly; returns the callback URL the provider redirects to. `session`
+    (the browser's cookies at the provider) is kept by callers that need the provider's session later."""
+    session = session or requests.Session()
     login_page = session.get(authorize, timeout=10)
     assert login_page.status_code == 200 and "/interaction/" in login_page.url, login_page.text[:500]
     data = {"username": username, "claims": json.dumps(claims or {})}
@@ -166,14 +170,62 @@ def test_next_is_respected_for_local_paths_only(sso_settings, oidc_provider):
         assert response["Location"] == "/", hostile
 
 
-def test_logout_ends_the_sso_session(sso_settings, oidc_provider):
+def _callback(client: Client, url: str):
+    parts = urlsplit(url)
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def test_logout_ends_the_sso_session_here_and_at_the_provider(sso_settings, oidc_provider):
+    issuer = oidc_provider["issuer"]
+    browser = requests.Session()  # the browser's cookies at the provider
     client = Client(enforce_csrf_checks=True)
-    sso_login(client, oidc_provider["issuer"], "ivan")
+    _callback(client, provider_login(start_sso(client, issuer), issuer, "ivan", session=browser))
     assert _me(client)["username"] == "ivan"
+    # While the provider's session lasts, signing in again needs no password: it answers at once.
+    again = browser.get(start_sso(Client(), issuer), allow_redirects=False)
+    assert _provider_redirects(browser, again, issuer).startswith("http://testserver/oidc/callback/?")
+
     token = client.get("/api/auth/csrf/").json()["csrfToken"]
-    assert client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=token).status_code == 204
+    response = client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
     assert _me(client) is None
-    assert AuditEvent.objects.filter(event=AuditEvent.Event.LOGOUT, actor__username="ivan").exists()
+    event = AuditEvent.objects.get(event=AuditEvent.Event.LOGOUT, actor__username="ivan")
+    assert event.details == {"sso_logout": True}
+
+    # RP-initiated logout: the SPA sends the browser to the provider's end-session endpoint.
+    logout_url = urlsplit(response.json()["logout_url"])
+    assert f"{logout_url.scheme}://{logout_url.netloc}{logout_url.path}" == issuer + "/session/end"
+    query = parse_qs(logout_url.query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/login"]
+    assert query["client_id"] == [oidc_provider["client_id"]]
+    assert query["id_token_hint"][0].count(".") == 2  # the id token of this sign-in
+    confirm = browser.get(logout_url.geturl(), timeout=10)
+    assert confirm.status_code == 200, confirm.text[:500]
+    form = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', confirm.text))
+    action = re.search(r'action="([^"]+)"', confirm.text).group(1)
+    done = browser.post(urljoin(confirm.url, action), data={**form, "logout": "yes"}, allow_redirects=False)
+    assert done.status_code in (302, 303) and done.headers["Location"] == "http://testserver/login", done.text[:500]
+
+    # The provider's session is over: the next SSO sign-in asks for credentials again.
+    login_page = browser.get(start_sso(Client(), issuer), timeout=10)
+    assert login_page.status_code == 200 and "/interaction/" in login_page.url, login_page.url
+
+
+def test_password_sign_in_has_no_provider_session_to_end(sso_settings, make_user):
+    user = make_user(Role.VIEWER, "pat")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    token = client.get("/api/auth/csrf/").json()["csrfToken"]
+    response = client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200 and response.json() == {"logout_url": ""}
+
+
+def test_sso_settings_show_the_post_logout_redirect_uri(sso_settings, make_user, settings):
+    settings.PUBLIC_BASE_URL = "https://assets.example.com"
+    client = Client()
+    client.force_login(make_user(Role.ADMIN, "ada"))
+    data = client.get("/api/settings/").json()
+    assert data["oidc_post_logout_redirect_uri"] == "https://assets.example.com/login"
 
 
 def test_deactivated_user_cannot_sign_in_and_loses_the_session(sso_settings, oidc_provider):

@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { components } from '@/types/api';
+import { leaveTo } from '@/lib/leave';
 import { ApiError, apiFetch } from './client';
 
 export type Me = components['schemas']['Me'];
@@ -7,6 +8,7 @@ export type AuthConfig = components['schemas']['AuthConfig'];
 export type LoginInput = components['schemas']['LoginRequest'];
 export type PasswordChangeInput = components['schemas']['PasswordChangeRequest'];
 export type PasswordResetConfirmInput = components['schemas']['PasswordResetConfirmRequest'];
+export type LogoutResult = components['schemas']['Logout'];
 
 /** The signed-in user, or null when there is no session (401/403 are answers here, not errors). */
 export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
@@ -24,7 +26,8 @@ export const fetchAuthConfig = (signal?: AbortSignal) =>
 export const login = (input: LoginInput) =>
   apiFetch<Me>('/api/auth/login/', { method: 'POST', body: input, redirectOn401: false });
 
-export const logout = () => apiFetch<void>('/api/auth/logout/', { method: 'POST', redirectOn401: false });
+/** Ends the session; after an SSO sign-in `logout_url` is the provider's sign-out page to go to next. */
+export const logout = () => apiFetch<LogoutResult>('/api/auth/logout/', { method: 'POST', redirectOn401: false });
 
 export const changePassword = (input: PasswordChangeInput) =>
   apiFetch<void>('/api/auth/password/change/', { method: 'POST', body: input });
@@ -68,6 +71,10 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: logout,
+    // After an SSO sign-in the provider's session ends too: its sign-out page sends the browser back to /login.
+    onSuccess: ({ logout_url }) => {
+      if (logout_url) leaveTo(logout_url);
+    },
     onSettled: () => {
       queryClient.clear();
       queryClient.setQueryData(authQueries.me().queryKey, null);

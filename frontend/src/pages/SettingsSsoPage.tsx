@@ -51,6 +51,18 @@ export default function SettingsSsoPage() {
                 Built from the server&apos;s PUBLIC_BASE_URL setting.
               </div>
             </div>
+            <div className="mb-3">
+              <label className="form-label" htmlFor="sso-post-logout-uri">
+                Post-logout redirect URI to register at the provider
+              </label>
+              <div className="input-group">
+                <input id="sso-post-logout-uri" className="form-control font-monospace" readOnly value={saved.oidc_post_logout_redirect_uri} aria-describedby="sso-post-logout-uri-help" />
+                <CopyButton text={saved.oidc_post_logout_redirect_uri} label="Copy post-logout redirect URI" className="btn btn-outline-secondary" />
+              </div>
+              <div id="sso-post-logout-uri-help" className="form-text">
+                Signing out of Cloudtally also ends the provider&apos;s session, and the provider sends the browser back here.
+              </div>
+            </div>
             <div className="row">
               <div className="col-md-6">
                 <TextField label="Client ID" value={String(values.oidc_client_id)} onChange={(e) => set('oidc_client_id', e.target.value)} error={errors.oidc_client_id} />

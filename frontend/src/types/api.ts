@@ -1566,6 +1566,10 @@ export interface components {
             username: string;
             password: string;
         };
+        Logout: {
+            /** @description After an SSO sign-in: the provider's end-session URL to send the browser to, which ends the provider's session too and comes back to the sign-in page. Empty otherwise. */
+            logout_url: string;
+        };
         Me: {
             readonly id: number;
             /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
@@ -1974,6 +1978,8 @@ export interface components {
             readonly oidc_client_secret_set: boolean;
             /** @description The redirect URI to register at the provider (from PUBLIC_BASE_URL). */
             readonly oidc_redirect_uri: string;
+            /** @description The post-logout redirect URI to register at the provider (from PUBLIC_BASE_URL). */
+            readonly oidc_post_logout_redirect_uri: string;
             oidc_scopes?: string;
             oidc_role_claim?: string;
             oidc_admin_values?: string[];
@@ -2828,12 +2834,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Logout"];
+                };
             };
         };
     };

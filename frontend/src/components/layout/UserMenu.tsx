@@ -50,7 +50,11 @@ export function UserMenu() {
               className="dropdown-item"
               onClick={() =>
                 logout.mutate(undefined, {
-                  onSettled: () => navigate('/login', { replace: true }),
+                  // An SSO sign-out continues at the provider (useLogout), which sends the browser back to /login.
+                  onSuccess: ({ logout_url }) => {
+                    if (!logout_url) navigate('/login', { replace: true });
+                  },
+                  onError: () => navigate('/login', { replace: true }),
                 })
               }
             >
