@@ -97,12 +97,6 @@ def like_pattern(term: str, spans: list[tuple[int, int]]) -> str:
     return "%" + "%".join(escaped) + "%"
 
 
-def choose_substrings(term: str, stats: tuple[int, dict[str, float]] | None) -> list[str] | None:
-    """The pieces of `term` to look up, rarest first (see _choose); None: the whole term."""
-    spans = _choose(term, stats)
-    return None if spans is None else [term[start:end] for start, end in spans]
-
-
 def _choose(term: str, stats: tuple[int, dict[str, float]] | None) -> list[tuple[int, int]] | None:
     """Greedy: the rarest trigram, then the next rarest while the candidate rows it is expected to
     rule out (each a heap row to recheck) outnumber the cost of reading its posting list.

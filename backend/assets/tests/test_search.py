@@ -10,7 +10,7 @@ import pytest
 from assets import search
 from assets.filters import filter_assets
 from assets.models import Asset
-from assets.search import _term_trigrams, choose_substrings, like_pattern
+from assets.search import _term_trigrams, like_pattern
 from assets.tests.factories import make_account, make_asset
 
 # Shares of a 1,000,000-asset register whose search_text has each trigram (as a sample would say).
@@ -33,6 +33,12 @@ def test_pg_trgm_trigram_count_of_a_like_pattern():
     eu = next(a for a in atoms if a[0] == "eu ")
     assert term[eu[1] : eu[2]] == "eu-" and eu[3] == 3  # a word's end: its last two characters and the separator
     assert [t for t, _, _, _ in _term_trigrams("000a000")[1]] == ["000", "00a", "0a0", "a00"]  # once each
+
+
+def choose_substrings(term: str, stats: tuple[int, dict[str, float]] | None) -> list[str] | None:
+    """The pieces of `term` search._choose looks up, rarest first; None: the whole term."""
+    spans = search._choose(term, stats)
+    return None if spans is None else [term[start:end] for start, end in spans]
 
 
 def test_long_terms_look_up_only_their_rarer_trigrams():
