@@ -54,8 +54,10 @@ graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 90)
 # Longer than Nginx's upstream keepalive_timeout (60 s) so Nginx, not Gunicorn, closes idle connections.
 keepalive = _env_int("GUNICORN_KEEPALIVE", 75)
 # Recycle workers now and then (slow leaks); the jitter keeps them from restarting all at once.
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# A restart costs ~1.5 s of CPU (Django set-up) and cold caches: at 1,000 that was ~10 % of the
+# workers' CPU under bench/bench_load.py (a restart a minute per worker); at 20,000, well under 1 %.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20_000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2_000)
 # Addresses allowed to set X-Forwarded-Proto for Gunicorn itself (Django reads it separately
 # through SECURE_PROXY_SSL_HEADER). Gunicorn also reads this variable natively.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import threading
+import time
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 TOKEN_PREFIX = "ctk_"
+# Tokens looked up in the last API_TOKEN_CACHE_SECONDS, per process: key hash -> (monotonic time of
+# the lookup, the token with its user). Only valid tokens are kept (a wrong token always asks the
+# database), and at most _CACHE_LIMIT of them.
+_cache: dict[str, tuple[float, object]] = {}
+_cache_lock = threading.Lock()
+_CACHE_LIMIT = 1000
 
 
 def generate_token() -> str:
@@ -36,19 +46,49 @@ class BearerTokenAuthentication(BaseAuthentication):
         return self._authenticate_token(token)
 
     def _authenticate_token(self, token: str):
-        from authentication.models import APIToken
-
         now = timezone.now()
-        api_token = (
-            APIToken.objects.select_related("user").filter(key_hash=hash_token(token), revoked_at__isnull=True).first()
-        )
+        api_token = _lookup(hash_token(token))
         if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked API token.")
         if not api_token.user.is_active:
             raise exceptions.AuthenticationFailed("The token's user is deactivated.")
         if not api_token.last_used_at or (now - api_token.last_used_at).total_seconds() > 60:
-            APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        return api_token.user, api_token
+            type(api_token).objects.filter(pk=api_token.pk).update(last_used_at=now)
+            api_token.last_used_at = now
+        # A copy per request: the cached user is shared by the worker's threads.
+        return copy.copy(api_token.user), api_token
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+def _lookup(key_hash: str):
+    """The active token with this hash (and its user), from the process's cache when fresh enough.
+
+    Revoking in this process takes effect at once (forget_token); in other processes, like user
+    deactivation and role changes, within API_TOKEN_CACHE_SECONDS. Expiry is checked every request.
+    """
+    from authentication.models import APIToken
+
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    if ttl > 0:
+        hit = _cache.get(key_hash)
+        if hit is not None and time.monotonic() - hit[0] < ttl:
+            return hit[1]
+    looked_up_at = time.monotonic()
+    api_token = APIToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True).first()
+    if ttl > 0:
+        with _cache_lock:
+            if api_token is None:
+                _cache.pop(key_hash, None)
+            else:
+                if len(_cache) >= _CACHE_LIMIT:
+                    _cache.clear()
+                _cache[key_hash] = (looked_up_at, api_token)
+    return api_token
+
+
+def forget_token(key_hash: str) -> None:
+    """Drop a token from this process's cache (on revocation)."""
+    with _cache_lock:
+        _cache.pop(key_hash, None)

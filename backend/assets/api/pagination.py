@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from assets.selectors import asset_list_page
+from assets.selectors import BRIEF_FIELDS, asset_list_page
 
 
 class AssetPagination(PageNumberPagination):
@@ -35,8 +35,12 @@ class AssetPagination(PageNumberPagination):
         offset = (self.page_number - 1) * page_size
         params = request.query_params
         text_or_tag = bool(params.get("q") or params.get("tag"))
+        # Plain filters: rows as dicts (values()), no model instances to build; AssetBriefSerializer
+        # takes both. Text/tag filters keep the model queryset: their page is re-read by primary key
+        # with the queryset's select_related and columns, which values() does not carry.
+        source = queryset if text_or_tag else queryset.values(*BRIEF_FIELDS)
         rows, self.count, self.count_is_estimate = asset_list_page(
-            queryset, offset=offset, limit=page_size + 1, text_or_tag=text_or_tag
+            source, offset=offset, limit=page_size + 1, text_or_tag=text_or_tag
         )
         if not rows and self.page_number > 1:
             raise NotFound("Invalid page: that page contains no results.")

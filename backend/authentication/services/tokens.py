@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from authentication.models import APIToken, AuditEvent, User
 from authentication.services.audit import audit_record
-from authentication.tokens import TOKEN_PREFIX, generate_token, hash_token
+from authentication.tokens import TOKEN_PREFIX, forget_token, generate_token, hash_token
 
 MAX_ACTIVE_TOKENS_PER_USER = 50
 # Shown in lists to tell tokens apart: "ctk_" plus the first characters of the random part.
@@ -48,6 +48,7 @@ def token_revoke(*, request, token: APIToken, actor: User | None) -> None:
         return
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    forget_token(token.key_hash)  # at once here; other processes within API_TOKEN_CACHE_SECONDS
     audit_record(
         event=AuditEvent.Event.TOKEN_REVOKED,
         request=request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from authentication.models import APIToken, AuditEvent, Role
+from authentication.services import token_create
 from authentication.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,63 @@ def test_token_of_deactivated_user_is_refused(make_user):
     user.is_active = False
     user.save()
     assert _bearer(token).get("/api/auth/me/").status_code == 401
+
+
+def _viewer_token(make_user) -> str:
+    return _client(make_user(Role.VIEWER)).post("/api/auth/tokens/", {"name": "t"}, format="json").json()["token"]
+
+
+def test_token_lookup_is_reused_within_the_cache_time(make_user, settings, django_assert_num_queries):
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    client = _bearer(_viewer_token(make_user))
+    with django_assert_num_queries(2):  # the token and its user; last_used_at (once a minute)
+        assert client.get("/api/auth/me/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/api/auth/me/").status_code == 200
+
+
+def test_without_the_cache_every_request_looks_the_token_up(make_user, settings, django_assert_num_queries):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    client = _bearer(_viewer_token(make_user))
+    client.get("/api/auth/me/")
+    with django_assert_num_queries(1):
+        assert client.get("/api/auth/me/").status_code == 200
+
+
+def test_revoking_takes_effect_at_once_in_this_process(make_user, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    user = make_user(Role.VIEWER)
+    token = _client(user).post("/api/auth/tokens/", {"name": "t"}, format="json").json()["token"]
+    assert _bearer(token).get("/api/auth/me/").status_code == 200  # now cached
+    stored = APIToken.objects.get(key_hash=hash_token(token))
+    assert _client(user).delete(f"/api/auth/tokens/{stored.pk}/").status_code == 204
+    assert _bearer(token).get("/api/auth/me/").status_code == 401
+
+
+def test_revoking_elsewhere_takes_effect_within_the_cache_time(make_user, settings):
+    # Another worker process revokes: this process only sees the row change once its entry is older
+    # than API_TOKEN_CACHE_SECONDS.
+    settings.API_TOKEN_CACHE_SECONDS = 1
+    token = _viewer_token(make_user)
+    assert _bearer(token).get("/api/auth/me/").status_code == 200
+    APIToken.objects.filter(key_hash=hash_token(token)).update(revoked_at=timezone.now())
+    assert _bearer(token).get("/api/auth/me/").status_code == 200
+    time.sleep(1.1)
+    assert _bearer(token).get("/api/auth/me/").status_code == 401
+
+
+def test_expiry_is_checked_on_every_request_even_when_cached(make_user, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    user = make_user(Role.VIEWER)
+    token, plain = token_create(request=None, user=user, name="t", expires_at=timezone.now() + timedelta(seconds=1))
+    assert _bearer(plain).get("/api/auth/me/").status_code == 200  # now cached
+    time.sleep(1.1)
+    assert _bearer(plain).get("/api/auth/me/").status_code == 401
+
+
+def test_a_wrong_token_is_never_cached(make_user, settings):
+    from authentication.tokens import _cache
+
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    assert _bearer("ctk_not-a-token").get("/api/auth/me/").status_code == 401
+    assert hash_token("ctk_not-a-token") not in _cache
