@@ -13,8 +13,8 @@
   keep-alive connection pausing --think seconds (uniform) before each request.
 - Generator: wrk (default; apt-get installs it when missing), one process per request type with that
   type's share of the users as connections (bench/load.lua), or Locust (`--generator locust`,
-  bench/locustfile.py, each user drawing the type per request). wrk costs ~20x less CPU per request
-  than Locust on the cores the server shares with it.
+  bench/locustfile.py, each user drawing the type per request). Measured: wrk ~0.3 ms of CPU per
+  request, Locust's FastHttpUser ~1.0 ms, on the cores the server shares with it.
 - First (`--profile N`, default 30; 0 skips) N sequential requests per type on the idle server, after N
   unmeasured ones: CPU milliseconds per request in Gunicorn and in PostgreSQL (its backends of this
   database). Gunicorn's figure includes its idle workers' heartbeats (~0.1 ms per request).
@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_cpu import CpuMeter, diff  # noqa: E402
+from load_cpu import CpuMeter, diff
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
@@ -190,7 +190,6 @@ def process(command: list[str], env: dict[str, str], log: Path):
                 proc.wait()
 
 
-
 def connections(users: int) -> dict[str, int]:
     """Users per request type in MIX's proportions (largest remainder, so they add up to `users`)."""
     total = sum(weight for _, weight, _ in MIX)
@@ -282,9 +281,7 @@ def run_locust(host: str, token: str, files: dict[str, Path], args, tmp: Path, m
 def merged_percentiles(types: list[dict]) -> dict[str, float]:
     """p50/p95/p99 of the union of several types, from each type's quantiles weighted by its count."""
     points = sorted(
-        (value, weight * t["requests"])
-        for t in types
-        for value, weight in zip(t["quantiles_ms"], QUANTILE_WEIGHTS)
+        (value, weight * t["requests"]) for t in types for value, weight in zip(t["quantiles_ms"], QUANTILE_WEIGHTS)
     )
     total = sum(weight for _, weight in points)
     result = {}
@@ -399,7 +396,9 @@ def main() -> None:
             web_env["GUNICORN_WORKERS"] = args.workers
         if args.threads:
             web_env["GUNICORN_THREADS"] = args.threads
-        web = stack.enter_context(process([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], web_env, tmp_path / "web.log"))
+        web = stack.enter_context(
+            process([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], web_env, tmp_path / "web.log")
+        )
         meter.add("gunicorn", web.pid)
         worker_cmd = [str(BIN / "celery"), "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING"]
         meter.add("celery", stack.enter_context(process(worker_cmd, env, tmp_path / "worker.log")).pid)

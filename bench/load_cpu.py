@@ -29,7 +29,11 @@ def _processes() -> dict[int, tuple[int, float, bytes]]:
             continue
         close = data.rindex(b")")
         fields = data[close + 2 :].split()  # state, ppid, ..., utime (11), stime (12)
-        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK, data[data.index(b"(") + 1 : close])
+        table[int(entry.name)] = (
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / TICK,
+            data[data.index(b"(") + 1 : close],
+        )
     return table
 
 

@@ -173,7 +173,7 @@ def test_revoking_elsewhere_takes_effect_within_the_cache_time(make_user, settin
 def test_expiry_is_checked_on_every_request_even_when_cached(make_user, settings):
     settings.API_TOKEN_CACHE_SECONDS = 60
     user = make_user(Role.VIEWER)
-    token, plain = token_create(request=None, user=user, name="t", expires_at=timezone.now() + timedelta(seconds=1))
+    _token, plain = token_create(request=None, user=user, name="t", expires_at=timezone.now() + timedelta(seconds=1))
     assert _bearer(plain).get("/api/auth/me/").status_code == 200  # now cached
     time.sleep(1.1)
     assert _bearer(plain).get("/api/auth/me/").status_code == 401
