@@ -166,11 +166,10 @@ class Asset(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "id"], name="asset_status_id"),
+            # Discovery reads one scope at a time. The scope columns' filters are served by the GIN
+            # index asset_filter_gin (migration 0007), not by (column, id) btrees (migration 0008).
             models.Index(fields=["account", "region", "resource_type"], name="asset_scope"),
-            models.Index(fields=["service", "id"], name="asset_service_id"),
-            models.Index(fields=["resource_type", "id"], name="asset_rtype_id"),
             models.Index(fields=["criticality", "id"], name="asset_crit_id"),
-            models.Index(fields=["region", "id"], name="asset_region_id"),
             # Orderings always end with id (stable pages): (column, id) lets an index serve both.
             models.Index(fields=["name", "id"], name="asset_name_id"),
             models.Index(fields=["last_seen", "id"], name="asset_last_seen_id"),
@@ -178,7 +177,6 @@ class Asset(models.Model):
             # Added for the list's filters and orderings (assets/filters.py); see docs/API.md "Assets".
             models.Index(fields=["asset_type", "id"], name="asset_type_id"),
             models.Index(fields=["data_classification", "id"], name="asset_class_id"),
-            models.Index(fields=["account", "id"], name="asset_account_id"),
             models.Index(fields=["first_seen", "id"], name="asset_first_seen_id"),
             models.Index(fields=["created_at", "id"], name="asset_created_id"),
             models.Index(fields=["updated_at", "id"], name="asset_updated_id"),
