@@ -52,10 +52,11 @@ def scan_account(
     units = plan_units(collectors if collectors is not None else registered_collectors(), regions)
     progress.add_units_total(len(units))
     persister = AccountPersister(account=account, job_id=job.pk, dry_run=job.dry_run)
+    clients = ThreadClients(credentials)
     scan = AccountScan(
         account_id=account.account_id,
         units=units,
-        clients=ThreadClients(credentials),
+        clients=clients,
         persister=persister,
         progress=progress,
         max_workers=settings.DISCOVERY_MAX_WORKERS,
@@ -66,6 +67,7 @@ def scan_account(
         results = scan.run()
         created, deleted = persister.link_relationships()
     finally:
+        clients.close()
         progress.tick(force=True)
     status = _status(results, cancelled=scan.cancelled)
     errors = sum(1 for r in results if r.error and not r.cancelled)

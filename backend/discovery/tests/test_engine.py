@@ -162,20 +162,25 @@ class _Raw(BytesIO):
         yield self.getvalue()
 
 
-def test_clients_are_per_thread_and_count_throttles(moto):
+def test_clients_are_shared_by_threads_and_throttles_counted_per_thread(moto):
     clients = ThreadClients(aws.default_credentials())
     seen = {}
+    start = threading.Barrier(4)
 
-    def grab(name):
-        seen[name] = clients.client("sqs", "eu-west-1")
+    def grab(name, service):
+        start.wait()  # all ask at once: still one client per (service, region)
+        seen[name] = clients.client(service, "eu-west-1")
 
-    threads = [threading.Thread(target=grab, args=(n,)) for n in ("a", "b")]
+    threads = [
+        threading.Thread(target=grab, args=(n, s)) for n, s in (("a", "sqs"), ("b", "sqs"), ("c", "sqs"), ("d", "sns"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert seen["a"] is not seen["b"]
-    assert clients.client("sqs", "eu-west-1") is clients.client("sqs", "eu-west-1")
+    assert seen["a"] is seen["b"] is seen["c"] is clients.client("sqs", "eu-west-1")
+    assert seen["d"] is not seen["a"] and seen["d"].meta.service_model.service_name == "sns"
+    assert clients.client("sqs", "us-east-1") is not seen["a"]
 
     calls = []
 
@@ -189,10 +194,37 @@ def test_clients_are_per_thread_and_count_throttles(moto):
 
     with client_hooks(("before-send.sqs", throttle_once)):
         fresh = ThreadClients(aws.default_credentials())
+    shared = fresh.client("sqs", "eu-west-1")
+    counted = {}
+
+    def unit(name):
         fresh.begin_unit()
-        assert "QueueUrls" not in fresh.client("sqs", "eu-west-1").list_queues()
-        assert fresh.unit_throttles() == 1
-        assert len(calls) == 2
+        assert "QueueUrls" not in shared.list_queues()
+        counted[name] = fresh.unit_throttles()
+
+    unit("first")  # this thread's unit is throttled once, then retried
+    other = threading.Thread(target=unit, args=("other",))
+    other.start()
+    other.join()
+    assert counted == {"first": 1, "other": 0}  # the other thread's unit on the same client: not counted
+    assert len(calls) == 3
+    fresh.close()
+    assert fresh.client("sqs", "eu-west-1") is not shared  # closed clients are not handed out again
+
+
+def test_client_classes_are_reused_across_accounts_but_clients_and_credentials_are_not(moto):
+    from botocore.credentials import Credentials
+
+    first = ThreadClients(Credentials("AKIDFIRST", "secret-one"))
+    second = ThreadClients(Credentials("AKIDSECOND", "secret-two"))
+    a, b = first.client("ec2", "eu-west-1"), second.client("ec2", "eu-west-1")
+    assert type(a) is type(b) and a is not b
+    assert a._request_signer._credentials.access_key == "AKIDFIRST"
+    assert b._request_signer._credentials.access_key == "AKIDSECOND"
+    assert a._endpoint is not b._endpoint and a.meta.events is not b.meta.events
+    assert "Vpcs" in b.describe_vpcs()
+    # Clients made elsewhere in the process get botocore's own fresh class.
+    assert type(boto3.client("ec2", region_name="eu-west-1")) is not type(a)
 
 
 @pytest.mark.django_db
