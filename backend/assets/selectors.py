@@ -342,17 +342,10 @@ def _sampled_walk_rows(qs: QuerySet, column: str, desc: bool, bound) -> int | No
         return int(cursor.fetchone()[0] * 100 / SAMPLE_PERCENT)
 
 
-def _seek(qs: QuerySet, offset: int, limit: int) -> list | None:
-    """Rows [offset:offset + limit] read only among the matches whose ordering value is at most the
-    sample's j-th match (at least, when descending); None when that cannot serve the page or a walk
-    along the ordering index is expected to be cheap.
-
-    Exact: if `limit` rows come back, at least offset + limit matches have a value up to the bound,
-    and every match beyond the bound (or NULL, ascending) sorts after all of them (ties go by id).
-    This is what serves matches bunched far along the order (tag=Team:payments ordered by name:
-    95,000 matches from "dev-payments-..." on): a walk reads every row before them, a sort reads all
-    the matches; the seek reads two index ranges and about a page of rows.
-    """
+def _seek_bound(qs: QuerySet, offset: int, limit: int) -> tuple[str, bool, Any] | None:
+    """(column, descending, bound) for _seek: the ordering value of the sample's (j+1)-th match; None
+    when the order cannot be bounded, the sample has too few matches for the page, or a walk along the
+    ordering index is expected to reach the matches soon (then the walk is cheaper)."""
     seek = _seek_column(qs)
     if seek is None:
         return None
@@ -361,22 +354,34 @@ def _seek(qs: QuerySet, offset: int, limit: int) -> list | None:
     j = max(SEEK_MIN_KEYS - 1, int(SEEK_MARGIN * (offset + limit) * SAMPLE_PERCENT / 100))
     if j >= len(keys):
         return None
-    bound = keys[j]
-    walk = _sampled_walk_rows(qs, column, desc, bound)
+    walk = _sampled_walk_rows(qs, column, desc, keys[j])
     if walk is not None and walk <= WALK_MAX_ROWS:
-        return None  # the matches start early in the order: walking it is cheaper
-    bounded = qs.filter(**{f"{column}__gte" if desc else f"{column}__lte": bound})
-    timeout = 2 * int(settings.ASSETS_COUNT_TIMEOUT_MS)
-    rows = _with_settings(qs, [_set_local(**_SEEK, jit="off", statement_timeout=timeout)],
-                          lambda: list(bounded[offset : offset + limit]))  # fmt: skip
+        return None
+    return column, desc, keys[j]
+
+
+def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -> list | None:
+    """Rows [offset:offset + limit] read only among the matches whose ordering value is at most the
+    bound (at least, descending); None when fewer than that many matches are within it.
+
+    Exact: if `limit` rows come back, at least offset + limit matches have a value up to the bound,
+    and every match beyond the bound (or NULL, ascending) sorts after all of them (ties go by id).
+    This is what serves matches bunched far along the order (tag=Team:payments ordered by name:
+    95,000 matches from "dev-payments-..." on): a walk reads every row before them, a sort reads all
+    the matches; the seek reads two index ranges and a few thousand rows. No timeout: its cost is
+    bounded by those ranges, and every alternative costs more.
+    """
+    column, desc, value = bound
+    bounded = qs.filter(**{f"{column}__gte" if desc else f"{column}__lte": value})
+    rows = _with_settings(qs, [_set_local(**_SEEK, jit="off")], lambda: list(bounded[offset : offset + limit]))
     return rows if rows is not None and len(rows) == limit else None
 
 
 def _dense_page(qs: QuerySet, offset: int, limit: int) -> list:
-    rows = _seek(qs, offset, limit)
-    if rows is not None:
-        return rows
-    rows = _walk(qs, offset, offset + limit)
+    """A page of many matches: the seek when the matches start far along the order, else the walk;
+    when that cannot serve the page, every match is read and sorted."""
+    bound = _seek_bound(qs, offset, limit)
+    rows = _seek(qs, offset, limit, bound) if bound is not None else _walk(qs, offset, offset + limit)
     if rows is None:
         sort = _set_local(**_SORT_MATCHES, jit="off")
         rows = _with_settings(qs, [sort], lambda: list(qs[offset : offset + limit]))
