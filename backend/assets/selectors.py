@@ -329,17 +329,11 @@ def sampled_keys(qs: QuerySet, column: str, desc: bool) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _sampled_walk_rows(qs: QuerySet, column: str, desc: bool, bound) -> int | None:
-    """How many rows (matching or not) a walk along the ordering index passes before `bound`,
-    estimated from the block sample of the whole table."""
+def _walk_rows(qs: QuerySet, column: str, desc: bool, bound) -> int:
+    """How many rows (matching or not) a walk along the ordering index passes before `bound`: the
+    planner's estimate from the column's histogram (an EXPLAIN, no rows read)."""
     before = {f"{column}__gte" if desc else f"{column}__lte": bound}
-    sampled = _on_sample(qs.model._default_manager.using(qs.db).filter(**before).order_by().values("id"))
-    if sampled is None:
-        return None
-    sql, params = sampled
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS sampled", params)  # noqa: S608 - Django-built SQL
-        return int(cursor.fetchone()[0] * 100 / SAMPLE_PERCENT)
+    return planner_estimate(qs.model._default_manager.using(qs.db).filter(**before))
 
 
 def _seek_bound(qs: QuerySet, offset: int, limit: int) -> tuple[str, bool, Any] | None:
@@ -354,8 +348,7 @@ def _seek_bound(qs: QuerySet, offset: int, limit: int) -> tuple[str, bool, Any] 
     j = max(SEEK_MIN_KEYS - 1, int(SEEK_MARGIN * (offset + limit) * SAMPLE_PERCENT / 100))
     if j >= len(keys):
         return None
-    walk = _sampled_walk_rows(qs, column, desc, keys[j])
-    if walk is not None and walk <= WALK_MAX_ROWS:
+    if _walk_rows(qs, column, desc, keys[j]) <= WALK_MAX_ROWS:
         return None
     return column, desc, keys[j]
 

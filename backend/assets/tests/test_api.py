@@ -453,7 +453,7 @@ def test_seek_by_a_sampled_bound_pages_like_the_plain_order(viewer_client, estat
     settings.ASSETS_EXACT_COUNT_LIMIT = 1  # "many matches": the dense path
     monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 1_000_000)
     monkeypatch.setattr("assets.selectors.sampled_keys", lambda qs, c, d: keys if (c, d) == (column, desc) else [])
-    monkeypatch.setattr("assets.selectors._sampled_walk_rows", lambda *args: 1_000_000)  # a walk would be long
+    monkeypatch.setattr("assets.selectors._walk_rows", lambda *args: 1_000_000)  # a walk would be long
     monkeypatch.setattr("assets.selectors._walk", lambda qs, start, stop: None)
     served, seek = [], selectors._seek
 
