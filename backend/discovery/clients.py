@@ -15,6 +15,7 @@ region, the scope AWS throttles by. Everything here lives as long as one account
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from botocore.config import Config
 from django.conf import settings
 
 from accounts import aws
+
+logger = logging.getLogger(__name__)
 
 # Error codes AWS uses for "slow down" (botocore's own list plus a few service-specific ones).
 THROTTLE_CODES = frozenset(
@@ -108,7 +111,11 @@ class _ClassCache:
     def __init__(self) -> None:
         self.classes: dict[tuple[str, str], type] = {}
         self.local = threading.local()
-        self.original = botocore.client.ClientCreator._create_client_class
+        # A private botocore method: if a release renames it, clients are simply built as botocore does.
+        self.original = getattr(botocore.client.ClientCreator, "_create_client_class", None)
+        if self.original is None:
+            logger.warning("botocore has no ClientCreator._create_client_class: discovery clients not cached")
+            return
         cache = self
 
         def create_client_class(creator, service_name, service_model):
