@@ -442,8 +442,12 @@ def test_seek_by_a_sampled_bound_pages_like_the_plain_order(viewer_client, estat
     """Many matches bunched far along the order (selectors._seek): the page is read among the matches
     up to a bound taken from the sample, exactly as the plain order; when the bound holds too few rows
     for the page it falls back (to the sort here: the walk is made to time out)."""
+    from django.db import connection
+
     from assets import selectors
 
+    if connection.vendor != "postgresql":
+        pytest.skip("the seek is PostgreSQL's (other databases count and page exactly)")
     for i in range(30):  # ties on name across the bound: ordered by id among them
         make_asset(name=f"bunch-{i // 3:02d}", tags={"Team": "pay"}, last_seen=BASE_TIME + timedelta(hours=i % 7))
     query = f"tag=Team:pay&ordering={ordering}"
