@@ -177,7 +177,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 # API tokens: a worker process reuses a token's lookup (and its user) for this many seconds (0 = every
 # request asks the database). Revocation in another process, deactivation and role changes take
 # effect within it; expiry is checked on every request.
-API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=10)
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=0)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # Failed sign-ins from one client address (any usernames) before that address is locked out too.
