@@ -244,6 +244,15 @@ class AssetFilterSet(df.FilterSet):
         model = Asset
         fields: list[str] = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        # django-filter deep-copies every declared filter for each instance (~60 here: ~1.5 ms of CPU
+        # per request). A bound filterset only ever uses the filters its data names (get_form_class,
+        # filter_queryset): only those are copied. Unbound ones (schema, forms) keep them all.
+        if data is not None:
+            wanted = {*data.keys(), "ordering"}
+            self.base_filters = {name: f for name, f in type(self).base_filters.items() if name in wanted}
+        super().__init__(data, *args, **kwargs)
+
     def get_form_class(self):
         # A bound filterset validates only the parameters the request has (a list request names a
         # few of these ~60): the same cleaned values, a fraction of the per-request form work.
