@@ -8,8 +8,8 @@ from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Greatest
 
-from assets.models import AssetStatus
 from discovery.models import DiscoveryJob, DiscoveryJobAccount, DiscoveryScope
+from discovery.persistence import DISCOVERED_STATUSES
 from discovery.types import GLOBAL_REGION
 
 
@@ -47,7 +47,7 @@ def asset_confirmed_at() -> Expression:
         .order_by("-completed_at")
         .values("completed_at")[:1]
     )
-    listed = Q(status__in=[AssetStatus.ACTIVE, AssetStatus.INACTIVE, AssetStatus.UNKNOWN], uid__isnull=False)
+    listed = Q(status__in=DISCOVERED_STATUSES, uid__isnull=False)
     return Case(
         When(listed, then=Greatest(F("last_seen"), Coalesce(Subquery(scope), F("last_seen")))),
         default=F("last_seen"),
