@@ -29,15 +29,10 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+from _common import free_port
 from bench_persistence import bench_url, setup
 
 ALL_REGIONS = ["eu-central-1", "us-east-1", "eu-west-1", "us-west-2", "ap-southeast-1", "eu-north-1"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_moto() -> tuple[subprocess.Popen, str]:

@@ -22,18 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
+from _common import free_port, wait_http
 from seed_assets import DEFAULT_URL, setup_django
 
 NODE_SCRIPT = r"""
@@ -112,26 +110,6 @@ function collect() {
   await browser.close();
 })().catch((err) => { console.error(err); process.exit(1); });
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_ready(url: str, proc: subprocess.Popen, seconds: int = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"Gunicorn exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"Gunicorn did not become ready at {url}")
 
 
 def ensure_seeded_and_user(database_url: str) -> tuple[int, str, str]:
@@ -266,7 +244,7 @@ def main() -> None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_ready(f"{base}/readyz", proc)
+        wait_http(f"{base}/readyz", 60, proc)
         node_env = {**os.environ, "PLAYWRIGHT_CORE": str(playwright_core), "BASE": base, "USER_NAME": username,
                     "PASSWORD": password, "RUNS": str(args.runs), "PAGE_PATH": args.path}  # fmt: skip
         results, gunicorn_cpu = run_browser(node_env, proc.pid)
