@@ -329,11 +329,15 @@ def sampled_keys(qs: QuerySet, column: str, desc: bool) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _up_to(column: str, desc: bool, bound) -> Q:
+    """The rows whose ordering value comes at or before `bound` in the list's order."""
+    return Q(**{f"{column}__gte" if desc else f"{column}__lte": bound})
+
+
 def _walk_rows(qs: QuerySet, column: str, desc: bool, bound) -> int:
     """How many rows (matching or not) a walk along the ordering index passes before `bound`: the
     planner's estimate from the column's histogram (an EXPLAIN, no rows read)."""
-    before = {f"{column}__gte" if desc else f"{column}__lte": bound}
-    return planner_estimate(qs.model._default_manager.using(qs.db).filter(**before))
+    return planner_estimate(qs.model._default_manager.using(qs.db).filter(_up_to(column, desc, bound)))
 
 
 def _seek_bound(qs: QuerySet, offset: int, limit: int) -> tuple[str, bool, Any] | None:
@@ -364,8 +368,7 @@ def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -
     the matches; the seek reads two index ranges and a few thousand rows. No timeout: its cost is
     bounded by those ranges, and every alternative costs more.
     """
-    column, desc, value = bound
-    bounded = qs.filter(**{f"{column}__gte" if desc else f"{column}__lte": value})
+    bounded = qs.filter(_up_to(*bound))
     rows = _with_settings(qs, [_set_local(**_SEEK, jit="off")], lambda: list(bounded[offset : offset + limit]))
     return rows if rows is not None and len(rows) == limit else None
 
