@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTestSso } from '@/api/siteSettings';
 import { errorMessage } from '@/api/client';
 import { listText, SettingsForm, textList } from '@/components/settings/SettingsForm';
@@ -39,30 +40,12 @@ export default function SettingsSsoPage() {
                 </div>
               )}
             </div>
-            <div className="mb-3">
-              <label className="form-label" htmlFor="sso-redirect-uri">
-                Redirect URI to register at the provider
-              </label>
-              <div className="input-group">
-                <input id="sso-redirect-uri" className="form-control font-monospace" readOnly value={saved.oidc_redirect_uri} aria-describedby="sso-redirect-uri-help" />
-                <CopyButton text={saved.oidc_redirect_uri} label="Copy redirect URI" className="btn btn-outline-secondary" />
-              </div>
-              <div id="sso-redirect-uri-help" className="form-text">
-                Built from the server&apos;s PUBLIC_BASE_URL setting.
-              </div>
-            </div>
-            <div className="mb-3">
-              <label className="form-label" htmlFor="sso-post-logout-uri">
-                Post-logout redirect URI to register at the provider
-              </label>
-              <div className="input-group">
-                <input id="sso-post-logout-uri" className="form-control font-monospace" readOnly value={saved.oidc_post_logout_redirect_uri} aria-describedby="sso-post-logout-uri-help" />
-                <CopyButton text={saved.oidc_post_logout_redirect_uri} label="Copy post-logout redirect URI" className="btn btn-outline-secondary" />
-              </div>
-              <div id="sso-post-logout-uri-help" className="form-text">
-                Signing out of Cloudtally also ends the provider&apos;s session, and the provider sends the browser back here.
-              </div>
-            </div>
+            <RegisterUri id="sso-redirect-uri" label="Redirect URI" copyLabel="Copy redirect URI" value={saved.oidc_redirect_uri}>
+              Built from the server&apos;s PUBLIC_BASE_URL setting.
+            </RegisterUri>
+            <RegisterUri id="sso-post-logout-uri" label="Post-logout redirect URI" copyLabel="Copy post-logout redirect URI" value={saved.oidc_post_logout_redirect_uri}>
+              Signing out of Cloudtally also ends the provider&apos;s session, and the provider sends the browser back here.
+            </RegisterUri>
             <div className="row">
               <div className="col-md-6">
                 <TextField label="Client ID" value={String(values.oidc_client_id)} onChange={(e) => set('oidc_client_id', e.target.value)} error={errors.oidc_client_id} />
@@ -95,5 +78,23 @@ export default function SettingsSsoPage() {
         )}
       </SettingsForm>
     </>
+  );
+}
+
+/** A read-only URI (built by the server) that the admin registers at the provider, with a copy button. */
+function RegisterUri({ id, label, copyLabel, value, children }: { id: string; label: string; copyLabel: string; value: string; children: ReactNode }) {
+  return (
+    <div className="mb-3">
+      <label className="form-label" htmlFor={id}>
+        {label} to register at the provider
+      </label>
+      <div className="input-group">
+        <input id={id} className="form-control font-monospace" readOnly value={value} aria-describedby={`${id}-help`} />
+        <CopyButton text={value} label={copyLabel} className="btn btn-outline-secondary" />
+      </div>
+      <div id={`${id}-help`} className="form-text">
+        {children}
+      </div>
+    </div>
   );
 }
