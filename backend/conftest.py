@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from assets import search
 from authentication.models import Role, User
 
 TEST_PASSWORD = "correct-horse-battery-9"
@@ -18,6 +19,7 @@ def _isolated_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    search._STATS_MEMO.clear()  # the process's copy of the cached trigram statistics
 
 
 def _make_user(role: str, username: str | None = None) -> User:

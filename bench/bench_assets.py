@@ -58,7 +58,7 @@ SEARCH_QUERIES = [
     ("q=payments-api (common)", "q=payments-api"),
     ("q=payments-api&ordering=name", "q=payments-api&ordering=name"),
     ("q=payments (dense)", "q=payments"),
-    ("q=ec2:instance (0 hits, 220k candidates)", "q=ec2:instance"),
+    ("q=ec2:instance (0 hits, every word common)", "q=ec2:instance"),
     ("q=no-such-thing", "q=no-such-thing-xyz"),
 ]
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import django_filters as df
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, StrIndex
 from django.db.models.lookups import GreaterThan, Lookup
@@ -34,7 +34,7 @@ from assets.models import (
     DataClassification,
     ProtectionNeed,
 )
-from assets.search import index_pattern
+from assets.search import INDEX_EXPRESSION, index_pattern
 
 VISIBLE_STATUSES = tuple(s for s in AssetStatus.values if s not in HIDDEN_STATUSES)
 MISSING_CHOICES = ("owner", "department", "category", "criticality", "classification", "review")
@@ -146,6 +146,14 @@ def _missing_q(key: str) -> Q:
     if key == "classification":
         return Q(data_classification="")
     return Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=timezone.now() - REVIEW_MAX_AGE)
+
+
+class _Indexed(Func):
+    """search_text as the trigram index holds it (assets.search.INDEX_EXPRESSION, the same SQL)."""
+
+    template = INDEX_EXPRESSION.replace("search_text", "%(expressions)s")
+    arity = 1
+    output_field = TextField()
 
 
 class _Like(Lookup):
@@ -284,15 +292,14 @@ class AssetFilterSet(df.FilterSet):
     def filter_q(self, qs, name, value):
         postgres = connections[qs.db].vendor == "postgresql"
         for term in value.lower().split():
-            # search_text is lower-cased; `contains` escapes %, _ and \ and, on PostgreSQL, is a
-            # plain LIKE that the gin_trgm_ops index serves (icontains would wrap it in UPPER()).
-            pattern = index_pattern(term, qs.db) if postgres else None
-            if pattern is None:
-                cond = Q(search_text__contains=term)
-            else:
-                # The index looks up the term's rarer trigrams only; strpos() checks the whole term.
+            if postgres:
+                # search_text is lower-cased. The trigram index (on the translated text) finds the
+                # candidates; strpos() checks the term itself on them. strpos() first: where the list
+                # walks an ordering index instead, most rows fail it before the translation is made.
                 whole = GreaterThan(StrIndex("search_text", Value(term)), 0)
-                cond = Q(_Like(F("search_text"), Value(pattern)), whole)
+                cond = Q(whole, _Like(_Indexed(F("search_text")), Value(index_pattern(term, qs.db))))
+            else:
+                cond = Q(search_text__contains=term)  # escapes %, _ and \
             match = _AST_ID.match(term)
             if match:
                 cond |= Q(pk=int(match.group(1)))

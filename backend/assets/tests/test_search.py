@@ -10,16 +10,46 @@ import pytest
 from assets import search
 from assets.filters import filter_assets
 from assets.models import Asset
-from assets.search import _term_trigrams, like_pattern
+from assets.search import _term_trigrams, index_pattern, index_text, like_pattern
 from assets.tests.factories import make_account, make_asset
 
-# Shares of a 1,000,000-asset register whose search_text has each trigram (as a sample would say).
-STATS = (
-    1_000_000,
-    {"arn": 1.0, "rn ": 1.0, "aws": 1.0, "ws ": 1.0, "st ": 1.0, "rds": 0.035, "ds ": 0.035, "eu ": 0.36,
-     "wes": 0.36, "est": 0.52, "pay": 0.1, "aym": 0.1, "yme": 0.1, "men": 1.0, "ent": 1.0, "nts": 0.1,
-     "ts ": 0.1, "api": 0.08, "000": 0.94, "007": 0.19},
-)  # fmt: skip
+SERVICES = ["ec2", "ec2", "ec2", "lambda", "rds", "s3", "sqs", "ecs"]
+REGIONS = ["eu-west-1", "us-east-1", "us-west-2", "eu-central-1"]
+TEAMS = ["payments", "identity", "search", "checkout", "platform"]
+
+
+def _sample_text(i: int) -> str:
+    service, region, team = SERVICES[i % 8], REGIONS[i // 8 % 4], TEAMS[i // 32 % 5]
+    return (f"prod-{team}-api-{i:03d} res-{i:017x} arn:aws:{service}:{region}:10000000000{i % 10}:thing/res-{i:017x}"
+            f" team={team}")  # fmt: skip
+
+
+SAMPLE = [_sample_text(i) for i in range(400)]
+
+
+def _show_trgm(text: str) -> set[str]:
+    """pg_trgm's show_trgm(): every word padded with two blanks in front and one behind."""
+    return {f"  {w} "[i : i + 3] for w in search._WORD.findall(text) for i in range(len(w) + 1)}
+
+
+def _stats(rows: int, texts: list[str]) -> search.TrigramStats:
+    """What search._sample_trigrams says of a register of `rows` assets whose sample is `texts`."""
+    masks: dict[str, int] = {}
+    for number, text in enumerate(texts):
+        for trigram in _show_trgm(index_text(text)):
+            masks[trigram] = masks.get(trigram, 0) | 1 << number
+    common = {t: m for t, m in masks.items() if m.bit_count() >= max(2, len(texts) // 100)}
+    return rows, len(texts), common
+
+
+STATS = _stats(1_000_000, SAMPLE)
+
+
+def _candidates(pattern: str) -> int:
+    """Sample rows the index would return for a LIKE pattern on the indexed text."""
+    return sum(bool(re.match(_like_regex(pattern), index_text(text))) for text in SAMPLE)
+
+
 TERMS = ["arn:aws:rds:eu-west-1", "payments-api", "prod-payments-api-042", "00000000007a12", "a%b_c\\d:xyz-1234"]
 
 
@@ -35,17 +65,30 @@ def test_pg_trgm_trigram_count_of_a_like_pattern():
     assert [t for t, _, _, _ in _term_trigrams("000a000")[1]] == ["000", "00a", "0a0", "a00"]  # once each
 
 
-def choose_substrings(term: str, stats: tuple[int, dict[str, float]] | None) -> list[str] | None:
-    """The pieces of `term` search._choose looks up, rarest first; None: the whole term."""
+def choose_substrings(term: str, stats: search.TrigramStats | None) -> list[str] | None:
+    """The pieces of the (translated) `term` search._choose looks up, in the order chosen; None: the whole term."""
+    term = index_text(term)
     spans = search._choose(term, stats)
     return None if spans is None else [term[start:end] for start, end in spans]
 
 
-def test_long_terms_look_up_only_their_rarer_trigrams():
-    assert choose_substrings("arn:aws:rds:eu-west-1", STATS) == ["rds", "eu-", "wes"]
-    assert choose_substrings("payments-api", STATS) == ["api", "pay"]
+def test_long_terms_look_up_trigrams_that_rule_out_rows_together():
+    """Trigrams that go together (one service's "sjr", "jrd", "rds", "dsj") are looked up once;
+    independent ones (service, region) are combined until the candidates are the matches."""
+    pieces = choose_substrings("arn:aws:rds:eu-west-1", STATS)
+    assert len([p for p in pieces if p in ("sjr", "jrd", "rds", "dsj")]) == 1, pieces
+    pattern = index_pattern_with(STATS, "arn:aws:rds:eu-west-1")
+    assert _candidates(pattern) == sum("arn:aws:rds:eu-west-1" in text for text in SAMPLE) == 13
+    # One trigram of "payments" (its others are in the same rows), none of "api" (every sample row has it).
+    pieces = choose_substrings("payments-api", STATS)
+    assert len(pieces) == 1 and _candidates(index_pattern_with(STATS, "payments-api")) == 96, pieces
     # Trigrams too rare for the sample (hex ids) are cheap to read and each rules out many rows.
     assert choose_substrings("00000000007a12", STATS) == ["07a", "7a1", "a12"]
+
+
+def index_pattern_with(stats, term: str) -> str:
+    term = index_text(term)
+    return like_pattern(term, search._choose(term, stats))
 
 
 def _like_regex(pattern: str) -> str:
@@ -60,12 +103,28 @@ def _like_regex(pattern: str) -> str:
 
 
 @pytest.mark.parametrize("term", TERMS)
-def test_the_index_pattern_is_a_necessary_condition_of_the_term(term):
-    """'%piece%piece%' (pieces in order, overlaps merged) matches every text containing the term."""
-    pattern = like_pattern(term, search._choose(term, STATS))
+def test_the_index_pattern_is_a_necessary_condition_of_the_term(term, monkeypatch):
+    """'%piece%piece%' (pieces of the translated term in order, overlaps merged) matches the indexed
+    form of every text containing the term."""
+    monkeypatch.setattr(search, "trigram_stats", lambda using: STATS)
+    pattern = index_pattern(term)
     for text in (term, f"x {term} y", f"{term}{term}"):
-        assert re.match(_like_regex(pattern), text, re.DOTALL), (pattern, text)
-    assert not re.match(_like_regex(pattern), "unrelated text", re.DOTALL)
+        assert re.match(_like_regex(pattern), index_text(text), re.DOTALL), (pattern, text)
+    assert not re.match(_like_regex(pattern), index_text("unrelated text"), re.DOTALL)
+
+
+def test_the_index_sees_identifier_punctuation_as_one_letter(monkeypatch):
+    """pg_trgm drops punctuation; translated, `ec2:instance` asks for trigrams across the colon
+    ("c2j", "2ji", "jin") instead of the words "ec2" and "instance" that every EC2 ARN has."""
+    arn = "arn:aws:ec2:eu-west-1:123:instance/i-0a_b.c=d"
+    assert index_text(arn) == "arnjawsjec2jeu-west-1j123jinstanceji-0a_b.c=d"
+    monkeypatch.setattr(search, "trigram_stats", lambda using: None)  # no statistics: the whole term
+    assert index_pattern("ec2:instance") == "%ec2jinstance%"
+    # With statistics: "2ji" (an account id ending in 2 before ":instance") is the one that rules out rows.
+    instances = [f"arn:aws:ec2:eu-west-1:10000000000{i % 10}:instance/i-{i:08x}" for i in range(200)]
+    monkeypatch.setattr(search, "trigram_stats", lambda using: _stats(1_000_000, instances))
+    assert index_pattern("ec2:instance") == "%2ji%"
+    assert index_pattern("a%b_c/") == "%a\\%b\\_cj%"  # LIKE's own wildcards escaped
 
 
 def test_index_pattern_merges_overlapping_pieces_and_escapes_wildcards():
@@ -79,7 +138,7 @@ def test_index_pattern_merges_overlapping_pieces_and_escapes_wildcards():
     [
         ("web-1", STATS),  # short: few posting lists to read anyway
         ("ärn:aws:rds:eu-west-1", STATS),  # pg_trgm's idea of a letter depends on the locale
-        ("arn:aws:rds:eu-west-1", (1_000, STATS[1])),  # small table
+        ("arn:aws:rds:eu-west-1", (1_000, *STATS[1:])),  # small table
         ("arn:aws:rds:eu-west-1", None),  # not PostgreSQL
         ("1.2.3.4.5.6.7", STATS),  # one-character words: no trigram inside a word or at its end
     ],
@@ -114,21 +173,31 @@ SEARCHES = [
     "0000000000000000a",
     "no-such-thing-xyz",
     "eu-west-1:111111111111:res/ec",
+    "ec2:instance",  # every word is in many rows, the term in none
+    "10.0.1",
+    "rds:us",
+    "_",  # LIKE wildcards are matched literally
+    "%",
 ]
 
 
 @pytest.mark.parametrize("term", SEARCHES)
 def test_pruned_search_finds_exactly_the_rows_of_the_whole_term(register, monkeypatch, term):
-    """With pruning forced on (PostgreSQL; elsewhere the whole term is always used), the same rows as
-    the plain substring match, and the pruned SQL really is in use for the long terms."""
+    """With pruning forced on (PostgreSQL; elsewhere the plain substring match is the query), the same
+    rows as the plain substring match; on PostgreSQL the translated index text finds candidates and
+    strpos() checks the term."""
     from django.db import connection
 
     monkeypatch.setattr(search, "PRUNE_MIN_ROWS", 0)
     expected = set(Asset.objects.filter(*[_contains(t) for t in term.split()]).values_list("id", flat=True))
     qs = filter_assets(urlencode({"q": term, "include_removed": "true"}))
     assert set(qs.values_list("id", flat=True)) == expected
-    long_term = any(_term_trigrams(t)[0] >= search.PRUNE_MIN_TRIGRAMS for t in term.split())
-    assert ("STRPOS" in str(qs.query)) is (connection.vendor == "postgresql" and long_term)
+    if term in ("ec2:instance", "_", "%"):
+        assert not expected
+    elif term in ("10.0.1", "rds:us"):
+        assert expected
+    sql = str(qs.query)
+    assert ("STRPOS" in sql and "replace(" in sql) is (connection.vendor == "postgresql")
 
 
 def _contains(term):
@@ -137,17 +206,28 @@ def _contains(term):
     return Q(search_text__contains=term.lower())
 
 
+def test_the_index_letter_matches_only_itself(db):
+    """'j' stands in for ':' and '/' in the index only: `q=sjs` does not find `s:s`, `q=s:s` not `sjs`."""
+    account = make_account("111111111111", "prod")
+    letter = make_asset(account=account, name="orders-sjs", resource_id="orders")
+    colon = make_asset(account=account, name="orders-s:s", resource_id="orders-2")
+    for term, expected in (("sjs", {letter.pk}), ("s:s", {colon.pk}), ("s/s", set()), ("j", {letter.pk})):
+        assert set(filter_assets(urlencode({"q": term})).values_list("id", flat=True)) == expected, term
+
+
 def test_trigram_statistics_come_from_a_sample_of_search_text(register):
     from django.db import connection
 
     if connection.vendor != "postgresql":
         assert search.trigram_stats() is None
         return
-    rows, shares = search._sample_trigrams(connection)
-    assert rows == 40  # a small table is read whole
-    assert shares["arn"] == shares["aws"] == 1.0
-    assert shares["sea"] == pytest.approx(8 / 40)  # the names of 8 of the 40 say "search"
-    assert search.trigram_stats() == (rows, shares)  # cached
+    rows, sampled, masks = search._sample_trigrams(connection)
+    assert rows == sampled == 40  # a small table is read whole
+    assert masks["arn"] == masks["aws"] == masks["jaw"] == (1 << 40) - 1  # "arn:aws": indexed as "arnjaws"
+    assert masks["sea"].bit_count() == 8  # the names of 8 of the 40 say "search"
+    with_search = {i for i in range(40) if masks["sea"] >> i & 1}
+    assert all(masks["rch"] >> i & 1 for i in with_search)  # the same rows: they go together
+    assert search.trigram_stats() == (rows, sampled, masks)  # cached
 
 
 def test_postgresql_has_the_search_indexes(db):
@@ -158,11 +238,27 @@ def test_postgresql_has_the_search_indexes(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'assets_asset'")
         indexes = dict(cursor.fetchall())
-    assert "gin_trgm_ops" in indexes["asset_search_trgm"]
+    assert "asset_search_trgm" not in indexes  # replaced by the translated text's index (0009)
+    assert "gin (replace(replace(search_text" in indexes["asset_search_joined_trgm"]
+    assert "gin_trgm_ops" in indexes["asset_search_joined_trgm"]
     assert "gin (tags)" in indexes["asset_tags_gin"]  # jsonb_ops: tag=Key (`?`)
     # tag=Key:Value (`@>`), alone or with service/region/account/resource_type in the same scan
     assert "gin (account_id, region, service, resource_type, tags jsonb_path_ops)" in indexes["asset_filter_gin"]
     assert "asset_tags_path" not in indexes  # replaced by asset_filter_gin
+
+
+def test_search_queries_use_the_trigram_index(register):
+    """The query's expression is the index's (assets.search.INDEX_EXPRESSION and migration 0009 say
+    the same), or PostgreSQL would scan the table for every search."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram index is PostgreSQL-only")
+    qs = filter_assets(urlencode({"q": "ec2:instance", "include_removed": "true"})).values("id")
+    with transaction.atomic(), connection.cursor() as cursor:  # 40 rows: make the planner take an index
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        plan = qs.explain()
+    assert "asset_search_joined_trgm" in plan, plan
 
 
 def test_a_failing_statistics_query_means_whole_terms_not_an_error(register, monkeypatch, viewer_client):
@@ -172,6 +268,6 @@ def test_a_failing_statistics_query_means_whole_terms_not_an_error(register, mon
         pytest.skip("trigram statistics are PostgreSQL-only")
     monkeypatch.setattr(search, "PRUNE_MIN_ROWS", 0)
     monkeypatch.setattr(search, "TRIGRAM_SAMPLE_ROWS", "not a number")  # the query fails in PostgreSQL
-    assert search._sample_trigrams(connection) == (0, {})
+    assert search._sample_trigrams(connection) == (0, 0, {})
     data = viewer_client.get("/api/assets/", {"q": "arn:aws:rds:eu-west-1"}).json()  # the transaction still works
     assert data["count"] == Asset.objects.filter(search_text__contains="arn:aws:rds:eu-west-1").count() > 0
