@@ -308,9 +308,14 @@ def main() -> None:
         export_worker(args.export_worker)
         return
     from assets.models import Asset
+    from django.db import connection
 
+    with connection.cursor() as cursor:  # docs/OPERATIONS.md, "PostgreSQL memory"
+        cursor.execute("SELECT current_setting('shared_buffers'), pg_size_pretty(pg_database_size(current_database()))")
+        shared_buffers, size = cursor.fetchone()
     print(
-        f"Database: {args.database_url} — {Asset.objects.count():,} assets; load average {os.getloadavg()}"
+        f"Database: {args.database_url} — {Asset.objects.count():,} assets, {size}, shared_buffers {shared_buffers}; "
+        f"load average {os.getloadavg()}"
     )
     client = _client()
     bench_list(client, args.runs, args.only)

@@ -110,6 +110,7 @@ def test_compose_services_health_and_start_order(compose):
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"].startswith("redis:7")
     assert any(v.endswith(":/var/lib/postgresql/data") for v in services["postgres"]["volumes"])
+    assert "shared_buffers=${POSTGRES_SHARED_BUFFERS:-1GB}" in services["postgres"]["command"]  # not 128 MB
     for name in ("postgres", "redis", "backend", "worker", "frontend"):
         assert services[name]["healthcheck"]["test"], name
     backend_deps = services["backend"]["depends_on"]

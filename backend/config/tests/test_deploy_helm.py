@@ -200,6 +200,18 @@ def test_bundled_services_are_wired_together(default_docs):
     assert ("StatefulSet", "ct-cloudtally-redis") in default_docs
 
 
+def test_bundled_postgresql_gets_its_memory_settings(default_docs):
+    """postgresql.config becomes `postgres -c key=value` (the image's default 128 MB of shared buffers
+    makes every large list and search read through the kernel)."""
+    pod = default_docs[("StatefulSet", "ct-cloudtally-postgresql")]["spec"]["template"]["spec"]
+    assert pod["containers"][0]["args"] == [
+        "postgres", "-c", "effective_cache_size=768MB", "-c", "shared_buffers=256MB"
+    ]  # fmt: skip
+    changed = render({"postgresql": {"config": {"shared_buffers": "2GB", "work_mem": "16MB"}}})
+    args = changed[("StatefulSet", "ct-cloudtally-postgresql")]["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert "shared_buffers=2GB" in args and "work_mem=16MB" in args
+
+
 def test_external_services_existing_secret_irsa_and_ingress(production_docs):
     assert ("Secret", "ct-cloudtally") not in production_docs
     assert ("StatefulSet", "ct-cloudtally-postgresql") not in production_docs
