@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import OperationalError, connections, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import AWSAccount, Environment
@@ -74,14 +77,14 @@ def count_capped(qs: QuerySet, *, sample: bool = False) -> tuple[int, bool]:
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
     if not sample:
         # Plain column filters: the planner's estimate is good; far above the cap, do not count.
-        estimate = planner_estimate(qs)
+        estimate = _planner_estimate_shared(qs)
         if estimate > cap * 3 // 2:
             return estimate, True
     counted = _count_with_timeout(qs, cap + 1, settings.ASSETS_COUNT_TIMEOUT_MS)
     if counted is not None and counted <= cap:
         return counted, False
     estimate = sampled_estimate(qs) if sample else None
-    return max(estimate if estimate is not None else planner_estimate(qs), counted or 0), True
+    return max(estimate if estimate is not None else _planner_estimate_shared(qs), counted or 0), True
 
 
 class _UndoSettings(Exception):
@@ -121,21 +124,75 @@ def _count_with_timeout(qs: QuerySet, limit: int, timeout_ms: int) -> int | None
     return _with_settings(qs, [_set_local(statement_timeout=int(timeout_ms))], lambda: qs[:limit].count())
 
 
-def planner_estimate(qs: QuerySet) -> int:
-    """PostgreSQL's estimate of the matching rows (exact count elsewhere)."""
-    qs = qs.order_by()
-    connection = connections[qs.db]
-    if connection.vendor != "postgresql":
-        return qs.count()
+def _explain_sql(qs: QuerySet) -> tuple[str, list] | None:
+    """The SQL whose EXPLAIN estimates the rows of `qs`; None when no row can match."""
     try:
-        sql, params = qs.values("id").query.sql_with_params()
+        sql, params = qs.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:  # a filter no row can match (e.g. an id beyond the column's range)
-        return 0
-    with connection.cursor() as cursor:
+        return None
+    return sql, list(params)
+
+
+def _explain_rows(qs: QuerySet, sql: str, params: list) -> int:
+    with connections[qs.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def planner_estimate(qs: QuerySet) -> int:
+    """PostgreSQL's estimate of the matching rows (exact count elsewhere)."""
+    qs = qs.order_by()
+    if connections[qs.db].vendor != "postgresql":
+        return qs.count()
+    explained = _explain_sql(qs)
+    return 0 if explained is None else _explain_rows(qs, *explained)
+
+
+# Estimates (the planner's and the block sample's) are shared by the list requests a process serves
+# for ESTIMATE_SECONDS: they are estimates either way (the planner's only change when ANALYZE runs),
+# and re-running them was a large part of a list request's PostgreSQL time (an EXPLAIN ~0.3 ms, a
+# sample scan 3-5 ms). Pages never depend on them being current: every path reads exact pages, an
+# estimate only chooses the path and the `count` shown while it is flagged as an estimate. Reads
+# inside a transaction (tests, bulk actions) never share them: the transaction may have changed rows.
+ESTIMATE_SECONDS = 30
+_ESTIMATES_MAX = 1024
+_estimates: dict[tuple, tuple[float, Any]] = {}
+
+
+def _may_share(connection) -> bool:
+    """Outside a transaction (API requests run in autocommit)."""
+    return not connection.in_atomic_block
+
+
+def _shared(qs: QuerySet, key: tuple, compute: Callable[[], Any]) -> Any:
+    connection = connections[qs.db]
+    if not _may_share(connection):
+        return compute()
+    key = (connection.alias, connection.settings_dict.get("NAME"), *key)
+    now = time.monotonic()
+    hit = _estimates.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    if len(_estimates) >= _ESTIMATES_MAX:
+        _estimates.clear()  # rare (that many distinct queries in ESTIMATE_SECONDS): start again
+    _estimates[key] = (now + ESTIMATE_SECONDS, value)
+    return value
+
+
+def _planner_estimate_shared(qs: QuerySet) -> int:
+    """planner_estimate, shared across requests (see ESTIMATE_SECONDS)."""
+    qs = qs.order_by()
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql" or not _may_share(connection):
+        return planner_estimate(qs)
+    explained = _explain_sql(qs)
+    if explained is None:
+        return 0
+    sql, params = explained
+    return _shared(qs, ("plan", sql, repr(params)), lambda: planner_estimate(qs))
 
 
 SAMPLE_PERCENT = 0.5
@@ -143,20 +200,12 @@ SAMPLE_PERCENT = 0.5
 
 def sampled_estimate(qs: QuerySet) -> int | None:
     """PostgreSQL: matches in a 0.5 % block sample, scaled up. The planner cannot estimate LIKE
-    (trigram) or `@>` (tags) conditions; running them on a sample of the table can."""
-    connection = connections[qs.db]
-    if connection.vendor != "postgresql":
+    (trigram) or `@>` (tags) conditions; running them on a sample of the table can. The same scan
+    also gives the seek its keys (_sample)."""
+    if connections[qs.db].vendor != "postgresql":
         return None
-    try:
-        sampled = _on_sample(qs.order_by().values("id"))
-    except EmptyResultSet:  # a filter no row can match
-        return 0
-    if sampled is None:
-        return None
-    sql, params = sampled
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS sampled", params)  # noqa: S608 - Django-built SQL
-        return int(cursor.fetchone()[0] * 100 / SAMPLE_PERCENT)
+    sampled = _sample(qs, _seek_column(qs))
+    return None if sampled is None else sampled[0]
 
 
 # A text/tag search the planner expects to match at least this share of the exact-count limit may
@@ -204,7 +253,7 @@ def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool
     q=ec2:instance, 220,000 candidates and no match, the timed attempts only added 170 ms).
     """
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
-    estimate = planner_estimate(qs)
+    estimate = _planner_estimate_shared(qs)
     sampled = None
     if estimate >= cap * UNCERTAIN_SHARE:
         sampled = sampled_estimate(qs)
@@ -252,8 +301,9 @@ def _matching_ids_in_order(qs: QuerySet, limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _by_ids(qs: QuerySet, ids: list[int]) -> QuerySet:
-    """The same columns and order as `qs`, selected by primary key instead of by the filters."""
+def _by_ids(qs: QuerySet, ids: list[int] | QuerySet) -> QuerySet:
+    """The same columns and order as `qs`, selected by primary key (a list, or a subquery of them)
+    instead of by the filters."""
     base = qs.model._default_manager.using(qs.db).all()
     base.query.select_related = qs.query.select_related
     base.query.deferred_loading = qs.query.deferred_loading
@@ -271,12 +321,15 @@ def _walk(qs: QuerySet, start: int, stop: int) -> list | None:
 
 
 # The seek (below) reads the matches with an ordering value up to the sample's (j+1)-th match: each
-# sampled match stands for 100 / SAMPLE_PERCENT matches on average, j is chosen for SEEK_MARGIN times
-# the rows the page needs and at least SEEK_MIN_KEYS sampled matches (a block sample is lumpy: at
-# 1,000,000 assets the first sampled match of tag=Team:payments by name had 15 matches before it, not
-# 200; reading a few thousand matches more costs a few ms). SEEK_SAMPLE_KEYS bounds how deep a page it serves.
+# sampled match stands for 100 / SAMPLE_PERCENT matches on average; j is chosen for SEEK_MARGIN times
+# the rows the page needs, and so that the keys up to it come from at least SEEK_MIN_BLOCKS heap
+# blocks (a block's matches can be one lump of the order: rows loaded in name order share blocks).
+# Matches on 4 independent blocks stand for ~800 matches; the bound holds fewer than a first page
+# (51) with a probability of ~2e-4 (a Gamma(4) tail), and then a wider bound is tried before the sort.
+# A tighter bound reads fewer matches (tag=Team:payments by name at 1,000,000 assets: ~180 instead
+# of ~2,000 with the 8th key). SEEK_SAMPLE_KEYS bounds how deep a page the seek serves.
 SEEK_MARGIN = 4
-SEEK_MIN_KEYS = 8
+SEEK_MIN_BLOCKS = 4
 SEEK_SAMPLE_KEYS = 128
 # A walk along the ordering index expected to read more rows than this before the page is complete
 # is not tried when a seek can serve the page (at ~1 µs per index entry plus its heap row, 20,000
@@ -316,17 +369,60 @@ def _on_sample(qs: QuerySet) -> tuple[str, list] | None:
     return sql.replace(table, f"{table} TABLESAMPLE SYSTEM ({SAMPLE_PERCENT}) REPEATABLE (1)"), list(params)
 
 
-def sampled_keys(qs: QuerySet, column: str, desc: bool) -> list:
-    """The ordering values of the first SEEK_SAMPLE_KEYS matches in the block sample, in list order."""
+def _sample(qs: QuerySet, seek: tuple[str, bool] | None) -> tuple[int, list[tuple[Any, int]]] | None:
+    """One block-sample scan: (estimated matches, [(ordering value, heap block)] of the sample's first
+    SEEK_SAMPLE_KEYS matches in list order, when `seek` names the ordering column); None: cannot say.
+
+    The count is a window over all sampled matches, computed before the ORDER BY/LIMIT of the keys:
+    one pass over the sampled blocks instead of one for the count and one for the keys."""
+    memo = qs.__dict__.setdefault("_samples", {})  # sampled_estimate, then sampled_keys: one scan
+    if seek not in memo:
+        memo[seek] = _sample_scan(qs, seek)
+    return memo[seek]
+
+
+def _sample_scan(qs: QuerySet, seek: tuple[str, bool] | None) -> tuple[int, list[tuple[Any, int]]] | None:
+    column = seek[0] if seek else None
+    table = Asset._meta.db_table
+    inner = qs.order_by()
+    if column is None:
+        inner = inner.values_list("id")
+    else:
+        # The block of each sampled match: keys from one block are one lump of the order (_seek_bound).
+        block = RawSQL(f'("{table}".ctid::text::point)[0]::bigint', [])  # noqa: S611 - constant SQL
+        inner = inner.annotate(_block=block).values_list(column, "_block")
     try:
-        sampled = _on_sample(qs.order_by(f"-{column}" if desc else column).values_list(column)[:SEEK_SAMPLE_KEYS])
-    except EmptyResultSet:
-        return []
+        sampled = _on_sample(inner)
+    except EmptyResultSet:  # a filter no row can match
+        return 0, []
     if sampled is None:
-        return []
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(*sampled)
-        return [row[0] for row in cursor.fetchall()]
+        return None
+    sql, params = sampled
+    if column is None:
+        sql = f"SELECT COUNT(*) FROM ({sql}) AS sampled"  # noqa: S608 - Django-built SQL
+    else:
+        direction = "DESC" if seek[1] else "ASC"
+        sql = (
+            f"SELECT k, b, COUNT(*) OVER () FROM ({sql}) AS sampled (k, b) "  # noqa: S608 - Django-built SQL
+            f"ORDER BY k {direction} LIMIT {SEEK_SAMPLE_KEYS}"
+        )
+
+    def scan() -> tuple[int, list[tuple[Any, int]]]:
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if column is None:
+            return int(rows[0][0] * 100 / SAMPLE_PERCENT), []
+        return (int(rows[0][2] * 100 / SAMPLE_PERCENT) if rows else 0), [(row[0], row[1]) for row in rows]
+
+    return _shared(qs, ("sample", sql, repr(params)), scan)
+
+
+def sampled_keys(qs: QuerySet, column: str, desc: bool) -> list[tuple[Any, int]]:
+    """(ordering value, heap block) of the first SEEK_SAMPLE_KEYS matches in the block sample, in list
+    order (the scan sampled_estimate made for this query, when it was for this order)."""
+    sampled = _sample(qs, (column, desc))
+    return [] if sampled is None else sampled[1]
 
 
 def _up_to(column: str, desc: bool, bound) -> Q:
@@ -337,24 +433,34 @@ def _up_to(column: str, desc: bool, bound) -> Q:
 def _walk_rows(qs: QuerySet, column: str, desc: bool, bound) -> int:
     """How many rows (matching or not) a walk along the ordering index passes before `bound`: the
     planner's estimate from the column's histogram (an EXPLAIN, no rows read)."""
-    return planner_estimate(qs.model._default_manager.using(qs.db).filter(_up_to(column, desc, bound)))
+    return _planner_estimate_shared(qs.model._default_manager.using(qs.db).filter(_up_to(column, desc, bound)))
 
 
-def _seek_bound(qs: QuerySet, offset: int, limit: int) -> tuple[str, bool, Any] | None:
-    """(column, descending, bound) for _seek: the ordering value of the sample's (j+1)-th match; None
-    when the order cannot be bounded, the sample has too few matches for the page, or a walk along the
-    ordering index is expected to reach the matches soon (then the walk is cheaper)."""
+def _seek_bounds(qs: QuerySet, offset: int, limit: int) -> list[tuple[str, bool, Any]]:
+    """[(column, descending, bound)] for _seek, tightest first: the ordering value of the sample's
+    (j+1)-th match, then a wider one for when that holds too few matches. Empty when the order cannot
+    be bounded, the sample has too few matches for the page, or a walk along the ordering index is
+    expected to reach the matches soon (then the walk is cheaper)."""
     seek = _seek_column(qs)
     if seek is None:
-        return None
+        return []
     column, desc = seek
     keys = sampled_keys(qs, column, desc)
-    j = max(SEEK_MIN_KEYS - 1, int(SEEK_MARGIN * (offset + limit) * SAMPLE_PERCENT / 100))
-    if j >= len(keys):
-        return None
-    if _walk_rows(qs, column, desc, keys[j]) <= WALK_MAX_ROWS:
-        return None
-    return column, desc, keys[j]
+    j, blocks = int(SEEK_MARGIN * (offset + limit) * SAMPLE_PERCENT / 100), set()
+    for index, (_value, block) in enumerate(keys):
+        blocks.add(block)
+        if index >= j and len(blocks) >= SEEK_MIN_BLOCKS:
+            j = index
+            break
+    else:
+        return []
+    if keys[j][0] is None or _walk_rows(qs, column, desc, keys[j][0]) <= WALK_MAX_ROWS:
+        return []
+    bounds = [(column, desc, keys[j][0])]
+    wider = min(len(keys) - 1, 4 * (j + 1))
+    if keys[wider][0] is not None and keys[wider][0] != keys[j][0]:
+        bounds.append((column, desc, keys[wider][0]))
+    return bounds
 
 
 def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -> list | None:
@@ -365,19 +471,28 @@ def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -
     and every match beyond the bound (or NULL, ascending) sorts after all of them (ties go by id).
     This is what serves matches bunched far along the order (tag=Team:payments ordered by name:
     95,000 matches from "dev-payments-..." on): a walk reads every row before them, a sort reads all
-    the matches; the seek reads two index ranges and a few thousand rows. No timeout: its cost is
-    bounded by those ranges, and every alternative costs more.
+    the matches; the seek reads two index ranges and the matches within the bound. The page's ids are
+    chosen among those (only the ordering column and id are sorted) and only the page's rows are
+    joined and read, in the same statement. No timeout: its cost is bounded by those ranges, and
+    every alternative costs more.
     """
-    bounded = qs.filter(_up_to(*bound))
-    rows = _with_settings(qs, [_set_local(**_SEEK, jit="off")], lambda: list(bounded[offset : offset + limit]))
+    ids = qs.filter(_up_to(*bound)).values("pk")[offset : offset + limit]
+    page = _by_ids(qs, ids)
+    rows = _with_settings(qs, [_set_local(**_SEEK, jit="off")], lambda: list(page))
     return rows if rows is not None and len(rows) == limit else None
 
 
 def _dense_page(qs: QuerySet, offset: int, limit: int) -> list:
     """A page of many matches: the seek when the matches start far along the order, else the walk;
     when that cannot serve the page, every match is read and sorted."""
-    bound = _seek_bound(qs, offset, limit)
-    rows = _seek(qs, offset, limit, bound) if bound is not None else _walk(qs, offset, offset + limit)
+    bounds = _seek_bounds(qs, offset, limit)
+    rows = None
+    for bound in bounds:
+        rows = _seek(qs, offset, limit, bound)
+        if rows is not None:
+            break
+    if not bounds:
+        rows = _walk(qs, offset, offset + limit)
     if rows is None:
         sort = _set_local(**_SORT_MATCHES, jit="off")
         rows = _with_settings(qs, [sort], lambda: list(qs[offset : offset + limit]))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assets.filters import filter_assets
 from assets.models import Asset, AssetChange, AssetStatus, Relationship, RelationshipOrigin
-from assets.tests.factories import BASE_TIME, make_asset
+from assets.tests.factories import make_asset
 
 
 def test_list_rows_are_brief_and_paginated(viewer_client, estate):
@@ -435,49 +433,6 @@ def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypa
         assert data["count"] >= len(seen) and (data["next"] is None) == (page == 4)
     assert seen == plain
     assert data["count"] == 7 and data["count_is_estimate"] is False  # the last page knows
-
-
-@pytest.mark.parametrize("ordering", ["name", "-name", "last_seen", "first_seen"])
-def test_seek_by_a_sampled_bound_pages_like_the_plain_order(viewer_client, estate, monkeypatch, settings, ordering):
-    """Many matches bunched far along the order (selectors._seek): the page is read among the matches
-    up to a bound taken from the sample, exactly as the plain order; when the bound holds too few rows
-    for the page it falls back (to the sort here: the walk is made to time out)."""
-    from django.db import connection
-
-    from assets import selectors
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the seek is PostgreSQL's (other databases count and page exactly)")
-    for i in range(30):  # ties on name across the bound: ordered by id among them
-        make_asset(name=f"bunch-{i // 3:02d}", tags={"Team": "pay"}, last_seen=BASE_TIME + timedelta(hours=i % 7))
-    query = f"tag=Team:pay&ordering={ordering}"
-    plain = [a.pk for a in filter_assets(query)]
-    column, desc = ordering.lstrip("-"), ordering.startswith("-")
-    keys = sorted(filter_assets(query).values_list(column, flat=True), reverse=desc)
-    settings.ASSETS_EXACT_COUNT_LIMIT = 1  # "many matches": the dense path
-    monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 1_000_000)
-    monkeypatch.setattr("assets.selectors.sampled_keys", lambda qs, c, d: keys if (c, d) == (column, desc) else [])
-    monkeypatch.setattr("assets.selectors._walk_rows", lambda *args: 1_000_000)  # a walk would be long
-    monkeypatch.setattr("assets.selectors._walk", lambda qs, start, stop: None)
-    served, seek = [], selectors._seek
-
-    def recording(*args):
-        rows = seek(*args)
-        served.append(rows is not None)
-        return rows
-
-    monkeypatch.setattr("assets.selectors._seek", recording)
-    paged = []
-    for page in range(1, 11):
-        data = viewer_client.get(f"/api/assets/?{query}&page_size=3&page={page}").json()
-        paged += [r["id"] for r in data["results"]]
-    assert paged == plain
-    # The bound is the SEEK_MIN_KEYS-th match's value: pages that end within the matches up to it
-    # (ties included; a page reads one row more, for `next`) are seeks, the later ones fall back.
-    bound = keys[selectors.SEEK_MIN_KEYS - 1]
-    within = sum(1 for key in keys if (key >= bound if desc else key <= bound))
-    assert served == [page * 3 + 1 <= within for page in range(1, 11)], (served, within)
-    assert any(served) and not all(served)
 
 
 def test_seek_only_for_one_not_null_column_then_id():
