@@ -13,6 +13,8 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from config.prepared import PreparedQuery
+
 TOKEN_PREFIX = "ctk_"
 # Tokens looked up in the last API_TOKEN_CACHE_SECONDS, per process: key hash -> (monotonic time of
 # the lookup, the token with its user). Only valid tokens are kept (a wrong token always asks the
@@ -62,21 +64,31 @@ class BearerTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+def _active_token_with_user(key_hash: str):
+    from authentication.models import APIToken
+
+    # The SQL `.first()` runs (the model's ordering, LIMIT 1); key_hash is unique anyway.
+    return APIToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True)[:1]
+
+
+# Every token-authenticated request runs this query: compiled once per process (config/prepared.py).
+_active_token_query = PreparedQuery(_active_token_with_user, "placeholder-key-hash")
+
+
 def _lookup(key_hash: str):
     """The active token with this hash (and its user), from the process's cache when fresh enough.
 
     Revoking in this process takes effect at once (forget_token); in other processes, like user
     deactivation and role changes, within API_TOKEN_CACHE_SECONDS. Expiry is checked every request.
     """
-    from authentication.models import APIToken
-
     ttl = settings.API_TOKEN_CACHE_SECONDS
     if ttl > 0:
         hit = _cache.get(key_hash)
         if hit is not None and time.monotonic() - hit[0] < ttl:
             return hit[1]
     looked_up_at = time.monotonic()
-    api_token = APIToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True).first()
+    found = _active_token_query(key_hash)
+    api_token = found[0] if found else None
     if ttl > 0:
         with _cache_lock:
             if api_token is None:

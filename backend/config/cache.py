@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -30,9 +30,33 @@ RETRY_AFTER_SECONDS = 5.0
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0, "retry_on_timeout": False}
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """One redis.Redis per connection pool instead of a new one per cache call.
+
+    Django builds a client for every get/set, and redis-py's constructor copies its ~170 response
+    callbacks each time: 0.16 ms of a 0.29 ms cache.get. A client only wraps its pool (which hands each
+    command a connection and reconnects after a failure) and is thread-safe, so one per pool is kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _lock = threading.Lock()
     _down_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
 
     def _call(self, method: str, fallback: Any, *args, **kwargs) -> Any:
         if time.monotonic() < ResilientRedisCache._down_until:

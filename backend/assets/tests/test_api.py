@@ -381,6 +381,35 @@ def test_detail_query_count(viewer_client, estate, django_assert_num_queries):
         viewer_client.get(f"/api/assets/{estate['web'].pk}/")
 
 
+def test_detail_equals_the_serialized_detail_queryset_and_is_compiled_once(viewer_client, estate, monkeypatch):
+    from rest_framework.renderers import JSONRenderer
+
+    from assets.api.serializers import AssetSerializer
+    from assets.selectors import asset_detail_queryset
+    from config.tests.test_prepared import counting_compilations
+
+    Relationship.objects.create(source=estate["web"], target=estate["db"], relationship_type="depends_on")
+    viewer_client.get(f"/api/assets/{estate['db'].pk}/")  # compiles the prepared detail query
+    names = [name for name in estate if not name.startswith("_")]
+    with counting_compilations(monkeypatch) as compiled:
+        responses = {name: viewer_client.get(f"/api/assets/{estate[name].pk}/") for name in names}
+    assert compiled == []  # neither built nor compiled again
+    for name in names:
+        expected = AssetSerializer(asset_detail_queryset().get(pk=estate[name].pk)).data
+        assert responses[name].content == JSONRenderer().render(expected), name
+    assert responses["web"].json()["outgoing_count"] == 1 and responses["db"].json()["incoming_count"] == 1
+
+
+def test_detail_not_found_answers_as_before(viewer_client, estate):
+    missing = viewer_client.get("/api/assets/987654321/")  # the prepared query
+    beyond_bigint = viewer_client.get(f"/api/assets/{2**63}/")  # DRF's own lookup
+    assert missing.status_code == beyond_bigint.status_code == 404
+    assert missing.content == beyond_bigint.content
+    assert missing.json() == {"detail": "No Asset matches the given query."}
+    for odd in ("abc", "-1"):
+        assert viewer_client.get(f"/api/assets/{odd}/").status_code == 404, odd
+
+
 def test_schema_documents_the_asset_api(viewer_client, admin_client):
     from drf_spectacular.generators import SchemaGenerator
 

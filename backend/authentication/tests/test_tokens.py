@@ -148,6 +148,17 @@ def test_without_the_cache_every_request_looks_the_token_up(make_user, settings,
         assert client.get("/api/auth/me/").status_code == 200
 
 
+def test_the_token_lookup_is_compiled_once_per_process(make_user, settings, monkeypatch):
+    from config.tests.test_prepared import counting_compilations
+
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    client = _bearer(_viewer_token(make_user))
+    client.get("/api/auth/me/")
+    with counting_compilations(monkeypatch) as compiled:
+        assert client.get("/api/auth/me/").status_code == 200
+    assert APIToken not in compiled
+
+
 def test_revoking_takes_effect_at_once_in_this_process(make_user, settings):
     settings.API_TOKEN_CACHE_SECONDS = 60
     user = make_user(Role.VIEWER)

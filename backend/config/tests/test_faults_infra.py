@@ -191,6 +191,32 @@ def test_redis_url_selects_the_resilient_cache():
     assert "socket_connect_timeout" in result.stdout
 
 
+@needs_redis
+def test_the_cache_keeps_one_redis_client_through_calls_and_a_restart(own_redis, settings, monkeypatch):
+    settings.CACHES = redis_caches(own_redis.url)
+    ResilientRedisCache._down_until = 0.0
+    built = []
+    original = redis.Redis.__init__
+
+    def counted(self, *args, **kwargs):
+        if "connection_pool" in kwargs:  # the cache's (the server helper pings with clients of its own)
+            built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+    for value in range(5):
+        cache.set("cloudtally:client-test", value)
+        assert cache.get("cloudtally:client-test") == value
+    assert len(built) == 1
+    own_redis.stop()
+    assert cache.get("cloudtally:client-test") is None  # down: a miss, as before
+    own_redis.start()
+    ResilientRedisCache._down_until = 0.0
+    cache.set("cloudtally:client-test", 7)  # the same client, through a fresh connection of its pool
+    assert cache.get("cloudtally:client-test") == 7
+    assert len(built) == 1
+
+
 # --- Real Celery workers against a moto server: SIGKILL, PostgreSQL connection killed -----------------
 
 SUBSET = "ec2:instance,ec2:vpc,sqs:queue,s3:bucket"
