@@ -20,6 +20,9 @@ MAX_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header r
 FLUSH_BYTES = 256 * 1024
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ENTITIES = {"\r": "&#13;"}
+# Any character _text would remove or escape: most cells have none, and then both steps are skipped
+# (escape() alone was ~40 % of an export's Python CPU: four str.replace calls per cell).
+_NEEDS_ESCAPING = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -52,10 +55,10 @@ class _Sink:
 
 
 def _text(value: str) -> str:
-    if _ILLEGAL_XML.search(value):
+    if _NEEDS_ESCAPING.search(value):
         value = _ILLEGAL_XML.sub("", value)
-    value = escape(value, _ENTITIES)  # a bare CR would be read back as LF (XML end-of-line handling)
-    if value[:1].isspace() or value[-1:].isspace():
+        value = escape(value, _ENTITIES)  # a bare CR would be read back as LF (XML end-of-line handling)
+    if value.strip() != value:  # leading or trailing whitespace (one call instead of two slices)
         return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
     return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
 
@@ -63,7 +66,9 @@ def _text(value: str) -> str:
 def row_xml(values: Iterable[Any]) -> str:
     cells = []
     for value in values:
-        if value is None or value == "":
+        if type(value) is str:  # nearly every cell: decided by one test
+            cells.append(_text(value) if value else "<c/>")
+        elif value is None or value == "":
             cells.append("<c/>")
         elif isinstance(value, str):
             cells.append(_text(value))

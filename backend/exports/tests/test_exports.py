@@ -230,3 +230,47 @@ def test_streamed_exports_match_the_list(viewer_client, estate):
         assert [row[0] for row in csv_rows(viewer_client, query)] == expected
         sheet = xlsx_sheets(viewer_client, query)["Assets"]
         assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+
+
+def _cell_as_before(value: str) -> str:
+    """exports.xlsx._text before it skipped escaping cells with nothing to escape."""
+    import re
+    from xml.sax.saxutils import escape
+
+    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", value)
+    value = escape(value, {"\r": "&#13;"})
+    if value[:1].isspace() or value[-1:].isspace():
+        return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def test_excel_cells_are_escaped_as_before():
+    import random
+
+    from exports.xlsx import row_xml
+
+    alphabet = ["a", "Z", "0", " ", "\t", "\n", "\r", "&", "<", ">", '"', "'", "\x00", "\x07", "\x0b", "\x1f",
+                "\ufffe", "\uffff", "\x85", "\xa0", "\u2028", "\u3000", "é", "€", "😀", "&amp;", "]]>",
+                "="]  # fmt: skip
+    rng = random.Random(5)
+    values = ["", " ", "plain", " lead", "trail ", "a\rb", "&<>", "\x00only"]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for value in values:
+        expected = "<c/>" if value == "" else _cell_as_before(value)
+        assert row_xml([value]) == f"<row>{expected}</row>", repr(value)
+
+
+def test_excel_cells_of_other_types():
+    from datetime import date
+    from decimal import Decimal
+
+    from exports.xlsx import row_xml
+
+    class Text(str):
+        pass
+
+    row = row_xml([None, "", Text(""), Text("a&b"), True, False, 3, 2.5, Decimal("1.10"), date(2026, 1, 2)])
+    assert row == (
+        '<row><c/><c/><c/><c t="inlineStr"><is><t>a&amp;b</t></is></c><c t="b"><v>1</v></c><c t="b"><v>0</v></c>'
+        '<c><v>3</v></c><c><v>2.5</v></c><c><v>1.10</v></c><c t="inlineStr"><is><t>2026-01-02</t></is></c></row>'
+    )
