@@ -43,10 +43,34 @@ def _asset_detail(pk: int):
     return selectors.asset_detail_queryset().filter(pk=pk)
 
 
+def _asset_id_only(pk: int):
+    return Asset.objects.only("id").filter(pk=pk)
+
+
 # A fifth of the API's reads are asset details, and building and compiling this query (four joins,
 # two counting subqueries) cost more Python CPU than the rest of the request: compiled once per
-# process (config/prepared.py). The placeholder is any id no asset has.
+# process (config/prepared.py), like the existence check of history, relationships and graph. The
+# placeholder is any id no asset has.
 _asset_detail_query = PreparedQuery(_asset_detail, -7_301_234_567_890_123)
+_asset_id_query = PreparedQuery(_asset_id_only, -7_301_234_567_890_123)
+
+
+def _plain_id(pk) -> int | None:
+    """The URL's id as an int when it is plain digits within bigint; None: let the ORM judge it."""
+    if isinstance(pk, str) and pk.isascii() and pk.isdigit() and int(pk) <= BIGINT_MAX:
+        return int(pk)
+    return None
+
+
+def _one_or_404(prepared: PreparedQuery, queryset, pk):
+    """The asset `pk` via the prepared query, with get_object_or_404's 404; odd ids via the ORM."""
+    plain = _plain_id(pk)
+    if plain is None:
+        return get_object_or_404(queryset, pk=pk)
+    found = prepared(plain)
+    if not found:
+        raise Http404(f"No {Asset._meta.object_name} matches the given query.")  # get_object_or_404's
+    return found[0]
 
 
 @extend_schema_view(
@@ -75,14 +99,11 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_object(self):
-        pk = self.kwargs.get("pk", "")
-        if self.action != "retrieve" or not (pk.isascii() and pk.isdigit() and int(pk) <= BIGINT_MAX):
+        if self.action != "retrieve" or _plain_id(self.kwargs.get("pk")) is None:
             return super().get_object()  # anything unusual: DRF's own lookup (and its 404)
-        found = _asset_detail_query(int(pk))
-        if not found:
-            raise Http404(f"No {Asset._meta.object_name} matches the given query.")  # get_object_or_404's
-        self.check_object_permissions(self.request, found[0])
-        return found[0]
+        asset = _one_or_404(_asset_detail_query, None, self.kwargs["pk"])
+        self.check_object_permissions(self.request, asset)
+        return asset
 
     def _detail(self, asset: Asset, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.asset_detail_queryset().get(pk=asset.pk)
@@ -119,7 +140,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(responses=AssetChangeSerializer(many=True), summary="Change history (newest first)")
     @action(detail=True, methods=["get"], pagination_class=StandardPagination, filterset_class=None)
     def history(self, request, pk=None):
-        asset = get_object_or_404(Asset.objects.only("id"), pk=pk)
+        asset = _one_or_404(_asset_id_query, Asset.objects.only("id"), pk)
         changes = AssetChange.objects.filter(asset=asset).select_related("user").order_by("-timestamp", "-id")
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(AssetChangeSerializer(page, many=True).data)
@@ -127,7 +148,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(responses=AssetRelationshipsSerializer, summary="Relationships out of and into the asset")
     @action(detail=True, methods=["get"], filterset_class=None)
     def relationships(self, request, pk=None):
-        asset = get_object_or_404(Asset.objects.only("id"), pk=pk)
+        asset = _one_or_404(_asset_id_query, Asset.objects.only("id"), pk)
         return Response(AssetRelationshipsSerializer(selectors.asset_relationships(asset)).data)
 
     @extend_schema(
@@ -137,7 +158,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     )
     @action(detail=True, methods=["get"], filterset_class=None)
     def graph(self, request, pk=None):
-        asset = get_object_or_404(Asset.objects.only("id"), pk=pk)
+        asset = _one_or_404(_asset_id_query, Asset.objects.only("id"), pk)
         depth = request.query_params.get("depth", "1")
         if depth not in ("1", "2", "3"):
             raise ValidationError({"depth": ["Expected 1, 2 or 3."]})

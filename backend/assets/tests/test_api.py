@@ -410,6 +410,22 @@ def test_detail_not_found_answers_as_before(viewer_client, estate):
         assert viewer_client.get(f"/api/assets/{odd}/").status_code == 404, odd
 
 
+def test_history_and_relationships_check_the_asset_without_compiling(viewer_client, estate, monkeypatch):
+    from config.tests.test_prepared import counting_compilations
+
+    web = estate["web"]
+    for action in ("history", "relationships", "graph"):
+        viewer_client.get(f"/api/assets/{estate['db'].pk}/{action}/")  # compiles the prepared check
+    with counting_compilations(monkeypatch) as compiled:
+        assert viewer_client.get(f"/api/assets/{web.pk}/history/").status_code == 200
+        assert viewer_client.get(f"/api/assets/{web.pk}/relationships/").status_code == 200
+    assert Asset not in compiled
+    for action in ("history", "relationships", "graph"):
+        missing = viewer_client.get(f"/api/assets/987654321/{action}/")
+        assert (missing.status_code, missing.json()) == (404, {"detail": "No Asset matches the given query."})
+        assert viewer_client.get(f"/api/assets/{web.pk}/{action}/").status_code == 200
+
+
 def test_schema_documents_the_asset_api(viewer_client, admin_client):
     from drf_spectacular.generators import SchemaGenerator
 
