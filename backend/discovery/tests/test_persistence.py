@@ -340,6 +340,35 @@ def test_a_batch_the_database_rejects_raises_a_database_error_and_writes_nothing
     assert AssetChange.objects.filter(action="created").count() == 2
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
+@pytest.mark.django_db(transaction=True)  # each batch commits, as in a worker
+def test_a_run_leaves_the_gin_indexes_without_pending_entries_and_the_session_unchanged(account):
+    """Batches let GIN pending lists grow (transaction-local settings); the run's end merges them."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        cursor.execute(persistence._GIN_INDEXES, ["assets_asset"])
+        indexes = [name for (name,) in cursor.fetchall()]
+    assert {"asset_search_joined_trgm", "asset_tags_gin", "asset_filter_gin"} <= set(indexes)
+
+    def pending() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            sql = "SELECT i, (pgstatginindex(i::regclass)).pending_tuples FROM unnest(%s::text[]) i"
+            cursor.execute(sql, [indexes])
+            return dict(cursor.fetchall())
+
+    persister = AccountPersister(account=account)
+    writer = persister.scope(resource_type="ec2:instance", region="eu-west-1")
+    writer.write([resource(f"i-{n}", tags={"Team": f"t{n}"}) for n in range(50)])
+    assert all(pending().values())  # the new entries wait in the pending lists...
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW gin_pending_list_limit")
+        assert cursor.fetchone()[0] == "4MB"  # ...under a limit set for the batch's transaction only
+    writer.complete()
+    persister.link_relationships()
+    assert not any(pending().values())  # ...and are in the indexes when the run ends
+    assert Asset.objects.filter(search_text__contains="i-7").count() == 1
+
+
 def _queries_for(account, n: int, *, prefix: str, tags: dict | None = None) -> int:
     persister = AccountPersister(account=account)
     writer = persister.scope(resource_type="ec2:instance", region="eu-west-1")
