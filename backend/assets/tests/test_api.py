@@ -424,6 +424,7 @@ def test_history_and_relationships_check_the_asset_without_compiling(viewer_clie
         missing = viewer_client.get(f"/api/assets/987654321/{action}/")
         assert (missing.status_code, missing.json()) == (404, {"detail": "No Asset matches the given query."})
         assert viewer_client.get(f"/api/assets/{web.pk}/{action}/").status_code == 200
+        assert viewer_client.get(f"/api/assets/abc/{action}/").status_code == 404  # was a 500
 
 
 def test_schema_documents_the_asset_api(viewer_client, admin_client):
