@@ -34,7 +34,7 @@ from assets.models import (
     DataClassification,
     ProtectionNeed,
 )
-from assets.search import INDEX_EXPRESSION, index_pattern
+from assets.search import INDEX_EXPRESSION, index_pattern, pattern_is_exact
 
 VISIBLE_STATUSES = tuple(s for s in AssetStatus.values if s not in HIDDEN_STATUSES)
 MISSING_CHOICES = ("owner", "department", "category", "criticality", "classification", "review")
@@ -294,10 +294,13 @@ class AssetFilterSet(df.FilterSet):
         for term in value.lower().split():
             if postgres:
                 # search_text is lower-cased. The trigram index (on the translated text) finds the
-                # candidates; strpos() checks the term itself on them. strpos() first: where the list
-                # walks an ordering index instead, most rows fail it before the translation is made.
-                whole = GreaterThan(StrIndex("search_text", Value(term)), 0)
-                cond = Q(whole, _Like(_Indexed(F("search_text")), Value(index_pattern(term, qs.db))))
+                # candidates; where that is not exact, strpos() checks the term itself on them (first:
+                # where the list walks an ordering index instead, most rows fail it before the
+                # translation is made).
+                pattern = index_pattern(term, qs.db)
+                cond = Q(_Like(_Indexed(F("search_text")), Value(pattern)))
+                if not pattern_is_exact(term, pattern):
+                    cond = Q(GreaterThan(StrIndex("search_text", Value(term)), 0)) & cond
             else:
                 cond = Q(search_text__contains=term)  # escapes %, _ and \
             match = _AST_ID.match(term)

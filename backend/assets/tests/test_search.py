@@ -113,6 +113,14 @@ def test_the_index_pattern_is_a_necessary_condition_of_the_term(term, monkeypatc
     assert not re.match(_like_regex(pattern), index_text("unrelated text"), re.DOTALL)
 
 
+def test_the_index_pattern_alone_is_exact_only_for_whole_terms_without_colon_slash_or_the_letter():
+    assert search.pattern_is_exact("cc-1003", "%cc-1003%")
+    assert search.pattern_is_exact("50%_x", "%50\\%\\_x%")
+    assert not search.pattern_is_exact("payments-api", "%ts-%api%")  # pruned: a necessary condition only
+    for term in ("ec2:instance", "a/b", "jenkins"):  # `a:b`, `a/b` and `ajb` look alike in the index
+        assert not search.pattern_is_exact(term, f"%{index_text(term)}%")
+
+
 def test_the_index_sees_identifier_punctuation_as_one_letter(monkeypatch):
     """pg_trgm drops punctuation; translated, `ec2:instance` asks for trigrams across the colon
     ("c2j", "2ji", "jin") instead of the words "ec2" and "instance" that every EC2 ARN has."""
@@ -197,7 +205,11 @@ def test_pruned_search_finds_exactly_the_rows_of_the_whole_term(register, monkey
     elif term in ("10.0.1", "rds:us"):
         assert expected
     sql = str(qs.query)
-    assert ("STRPOS" in sql and "replace(" in sql) is (connection.vendor == "postgresql")
+    assert ("replace(" in sql) is (connection.vendor == "postgresql")
+    # strpos() where the translated pattern is not exact: pruned (long) terms and ':', '/', 'j'
+    whole = {t: like_pattern(index_text(t), [(0, len(t))]) for t in term.split()}
+    inexact = any(search.index_pattern(t) != whole[t] or set(t) & set(":/j") for t in term.split())
+    assert ("STRPOS" in sql) is (connection.vendor == "postgresql" and inexact), sql
 
 
 def _contains(term):
