@@ -85,6 +85,7 @@ TRIGRAM_STATS_SECONDS = 6 * 3600
 TRIGRAM_STATS_MEMO_SECONDS = 300  # how long a process keeps its copy of the shared cache's statistics
 _STATS_MEMO: dict[str, tuple[float, TrigramStats]] = {}
 TRIGRAM_STATS_KEY = "cloudtally:asset-search-trigrams:v3"
+_STATS_KEY_PREFIX = f"{TRIGRAM_STATS_KEY}:{zlib.crc32(INDEX_EXPRESSION.encode()):08x}"  # per index expression
 
 
 def _term_trigrams(term: str) -> tuple[int, list[tuple[str, int, int, int]]]:
@@ -193,7 +194,7 @@ def trigram_stats(using: str = "default") -> TrigramStats | None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
-    key = f"{TRIGRAM_STATS_KEY}:{zlib.crc32(INDEX_EXPRESSION.encode()):08x}:{connection.settings_dict['NAME']}"
+    key = f"{_STATS_KEY_PREFIX}:{connection.settings_dict['NAME']}"
     now = time.monotonic()
     memo = _STATS_MEMO.get(key)
     if memo is not None and memo[0] > now:

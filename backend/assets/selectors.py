@@ -192,7 +192,7 @@ def _planner_estimate_shared(qs: QuerySet) -> int:
     if explained is None:
         return 0
     sql, params = explained
-    return _shared(qs, ("plan", sql, repr(params)), lambda: planner_estimate(qs))
+    return _shared(qs, ("plan", sql, repr(params)), lambda: _explain_rows(qs, sql, params))
 
 
 SAMPLE_PERCENT = 0.5
