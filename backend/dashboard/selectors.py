@@ -366,3 +366,32 @@ def dashboard_data() -> dict[str, Any]:
 
     result = stale_while_revalidate("dashboard", _compute, refresh_dashboard.delay)
     return {**result["data"], "stale": result["stale"]}
+
+
+# Columns whose values present in any asset (hidden ones too) the triggers count, for the list's
+# filter options (migration 0003): column -> dimension in dashboard_assetcount.
+VALUE_DIMENSIONS = {"service": "any_service", "region": "any_region", "resource_type": "any_resource_type"}
+
+
+def present_values(*, plain: bool = False) -> dict[str, list[str]]:
+    """{column: its non-empty values that at least one asset has, in the database's order} for
+    VALUE_DIMENSIONS. PostgreSQL: from the kept counts (no read of the assets: no btree index leads
+    with these columns, so a DISTINCT would sort the whole table); elsewhere, or `plain`, DISTINCT."""
+    if plain or connection.vendor != "postgresql":
+        return {
+            column: list(
+                Asset.objects.exclude(**{column: ""}).order_by(column).values_list(column, flat=True).distinct()
+            )
+            for column in VALUE_DIMENSIONS
+        }
+    columns = {dimension: column for column, dimension in VALUE_DIMENSIONS.items()}
+    out: dict[str, list[str]] = {column: [] for column in VALUE_DIMENSIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT dimension, bucket FROM dashboard_assetcount WHERE dimension = ANY(%s) AND bucket <> '' "
+            "GROUP BY dimension, bucket HAVING SUM(n) > 0 ORDER BY dimension, bucket",
+            [list(columns)],
+        )
+        for dimension, bucket in cursor.fetchall():
+            out[columns[dimension]].append(bucket)
+    return out

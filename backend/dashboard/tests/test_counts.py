@@ -18,7 +18,7 @@ from django.utils import timezone
 from assets.models import Asset, AssetStatus, Category
 from assets.tests.factories import make_account, make_asset, make_category
 from dashboard.models import AssetCount
-from dashboard.selectors import _asset_aggregates, _breakdowns, _labels
+from dashboard.selectors import _asset_aggregates, _breakdowns, _labels, present_values
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts are PostgreSQL's")
 
@@ -33,6 +33,7 @@ def assert_exact(now=None):
     now = now or timezone.now()
     kept, scanned = figures(plain=False, now=now), figures(plain=True, now=now)
     assert kept == scanned
+    assert present_values() == present_values(plain=True)
     return kept
 
 
@@ -185,6 +186,26 @@ def test_counts_survive_truncate_and_bulk_insert(estate):
     assert totals["visible"] == 5
 
 
+def test_present_values_follow_hidden_assets_and_vanish_with_the_last_one(estate):
+    """The filter options' service/region/resource type values: every asset counts (a REMOVED asset's
+    service can still be filtered with status=REMOVED); a value goes when its last asset changes."""
+    values = present_values()
+    assert values == present_values(plain=True)
+    assert "s3" in values["service"] and "us-east-1" in values["region"] and "s3:bucket" in values["resource_type"]
+    removed = estate["removed"]
+    Asset.objects.filter(pk=removed.pk).update(service="lambda", region="sa-east-1", resource_type="lambda:function")
+    values = present_values()
+    assert "lambda" in values["service"] and "sa-east-1" in values["region"]
+    assert "lambda:function" in values["resource_type"]
+    assert values == present_values(plain=True)
+    Asset.objects.filter(service="s3").update(service="", resource_type="")
+    Asset.objects.filter(pk=removed.pk).delete()
+    values = present_values()
+    assert "s3" not in values["service"] and "lambda" not in values["service"] and "" not in values["service"]
+    assert "sa-east-1" not in values["region"] and "s3:bucket" not in values["resource_type"]
+    assert values == present_values(plain=True)
+
+
 def test_time_windows_are_exact_at_every_hour_edge(db):
     """Removed-in-30-days and not-reviewed-in-12-months come from hour buckets plus the assets of the
     edge hour counted directly: exact for any `now`, including times right at an edge."""
@@ -296,4 +317,9 @@ def test_check_and_rebuild_command(estate):
         call_command("dashboard_counts")
     call_command("dashboard_counts", "--rebuild")
     assert not AssetCount.objects.filter(dimension="removed_hour", bucket="0").exists()
+    assert_exact()
+    AssetCount.objects.create(dimension="any_region", bucket="xx-nowhere-1", n=1)
+    with pytest.raises(CommandError, match="differ"):
+        call_command("dashboard_counts")
+    call_command("dashboard_counts", "--rebuild")
     assert_exact()

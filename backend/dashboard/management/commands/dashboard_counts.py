@@ -1,8 +1,8 @@
 """`manage.py dashboard_counts [--rebuild]`: check (or rebuild) the asset counts PostgreSQL keeps.
 
-The check compares the dashboard's figures from dashboard_assetcount with a scan of the asset table
-at the same instant and fails (exit status 1) on any difference. --rebuild first recounts
-dashboard_assetcount from the asset table (writers wait meanwhile; readers do not).
+The check compares the dashboard's figures (and the service, region and resource type values the
+filter options list) from dashboard_assetcount with a scan of the asset table at the same instant
+and fails (exit status 1) on any difference. --rebuild first recounts dashboard_assetcount from the asset table (writers wait meanwhile; readers do not).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dashboard.selectors import _asset_aggregates, _breakdowns, _labels
+from dashboard.selectors import _asset_aggregates, _breakdowns, _labels, present_values
 
 
 def differences(kept: tuple[dict, dict], scanned: tuple[dict, dict]) -> list[str]:
@@ -51,7 +51,10 @@ class Command(BaseCommand):
             now, labels = timezone.now(), _labels()
             kept = _breakdowns(_asset_aggregates(now, fold=False), labels)
             scanned = _breakdowns(_asset_aggregates(now, plain=True), labels)
+            values, scanned_values = present_values(), present_values(plain=True)
         problems = differences(kept, scanned)
+        problems += [f"values of {column}: kept {values[column]} != scanned {scanned_values[column]}"
+                     for column in values if values[column] != scanned_values[column]]  # fmt: skip
         if problems:
             for line in problems:
                 self.stderr.write(line)
