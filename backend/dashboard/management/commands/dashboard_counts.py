@@ -2,7 +2,8 @@
 
 The check compares the dashboard's figures (and the service, region and resource type values the
 filter options list) from dashboard_assetcount with a scan of the asset table at the same instant
-and fails (exit status 1) on any difference. --rebuild first recounts dashboard_assetcount from the asset table (writers wait meanwhile; readers do not).
+and fails (exit status 1) on any difference. --rebuild first recounts dashboard_assetcount from the
+asset table (writers wait meanwhile; readers do not).
 """
 
 from __future__ import annotations
