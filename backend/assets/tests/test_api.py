@@ -496,7 +496,7 @@ def test_every_paging_path_returns_the_same_rows(viewer_client, estate, monkeypa
         settings.ASSETS_EXACT_COUNT_LIMIT = 10
         monkeypatch.setattr("assets.selectors.planner_estimate", lambda qs: 1_000_000)
         monkeypatch.setattr("assets.selectors.sampled_estimate", lambda qs: 5)
-        monkeypatch.setattr("assets.selectors._matching_ids_in_order", _cancelled)
+        monkeypatch.setattr("assets.selectors._matches_and_page", _cancelled)
     elif path == "walk-too-slow":  # the walk along the ordering index timed out: sort all matches
         settings.ASSETS_EXACT_COUNT_LIMIT = 1
         monkeypatch.setattr("assets.selectors._walk", lambda qs, start, stop: None)
