@@ -114,6 +114,15 @@ def test_copy_bytes_equal_the_python_formatter(awkward_estate, query, merge_from
         assert len(rows) == 1
 
 
+@pytest.mark.parametrize("utf8", [True, False], ids=["byte-cut", "character-cut"])
+def test_json_cells_equal_the_python_formatter_whichever_way_the_brackets_are_cut(awkward_estate, utf8, monkeypatch):
+    # UTF-8 servers cut jsonb's brackets as bytes (multibyte tags and lists take the fast path too);
+    # other encodings cut characters by octet count, where multibyte values take the general path.
+    monkeypatch.setattr("exports.pg_copy._server_utf8", lambda alias: utf8)
+    query = "include_removed=true&ordering=id"
+    assert copy_csv(query) == python_csv(query)
+
+
 def test_copy_neutralises_formulas_and_keeps_odd_values(awkward_estate):
     rows = list(csv.reader(io.StringIO(copy_csv("include_removed=true&ordering=id").decode("utf-8-sig"))))[1:]
     col = {name: HEADERS.index(name) for name in HEADERS}
