@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from json import dumps
 
 from django.db import connections
 from django.db.models import F, QuerySet, TextField
@@ -123,6 +124,7 @@ def copy_sql(query, columns: tuple[tuple[str, str, str], ...], costs: dict[int, 
     level_m = ["s.*", *(f"{_fast_join(f's.t{i}', pairs, utf8)} AS j{i}" for i, pairs in json.items())]
     joins = ""
     cells = []
+    outer_params: list[str] = []  # %s in the outer level, before the list query's own parameters
     for i, (_, source, kind) in enumerate(columns):
         col = f"m.c{i}"
         if kind == "astid":
@@ -150,8 +152,14 @@ def copy_sql(query, columns: tuple[tuple[str, str, str], ...], costs: dict[int, 
                 level_m.append(f"{count} AS c{i}")
             cells.append(col)
         elif kind == "cost":
-            whens = " ".join(f"WHEN {int(pk)} THEN '{amount}'" for pk, amount in costs.items())
-            cells.append(f"(CASE {col} {whens} ELSE '' END)" if whens else "''")
+            # {"account pk": "amount"} looked up by key (a binary search): a CASE with one WHEN per
+            # account compared them in turn, 2.5 s of CPU per 1M rows with 500 accounts (0.1 s here).
+            if costs:
+                cells.append(f"COALESCE(%s::jsonb ->> {col}::text, '')")
+                amounts = dumps({str(int(pk)): str(amount) for pk, amount in costs.items()})
+                outer_params.append(amounts)
+            else:
+                cells.append("''")
         else:  # pragma: no cover - a new kind needs its format here
             raise ValueError(f"no COPY format for column kind {kind!r}")
     order = f" ORDER BY s.{asset_id} {direction}" if direction else ""
@@ -161,7 +169,7 @@ def copy_sql(query, columns: tuple[tuple[str, str, str], ...], costs: dict[int, 
         f"SELECT {', '.join(cells)} FROM ("  # noqa: S608 - our own identifiers and literals
         f"SELECT {', '.join(level_m)} FROM ({sql}) s{joins}{order} OFFSET 0) m"
     )
-    return f"COPY ({select}) TO STDOUT WITH ({COPY_OPTIONS})", params
+    return f"COPY ({select}) TO STDOUT WITH ({COPY_OPTIONS})", (*outer_params, *params)
 
 
 def stream_copy(alias: str, sql: str, params, flush_bytes: int) -> Iterator[tuple[bytes, int]]:
