@@ -8,6 +8,8 @@ process, on the other core, while Python streams — several times the rows per 
 
 from __future__ import annotations
 
+from json import dumps
+
 from django.db.models import CharField, F, Func
 
 # ascii() of the first character: = + - @ tab CR (an integer test, cheaper than comparing left(x, 1)).
@@ -81,13 +83,20 @@ def asset_id(field: str):
 
 
 def cost_by_account(field: str, costs: dict) -> Func:
-    """The account's cost from a small {account pk: amount} map, as a CASE. float8 rather than
-    numeric: Django runs a Python converter on every decimal value, not on floats (cents survive)."""
-    from django.db.models import FloatField
+    """The account's cost from a small {account pk: amount} map, looked up by key in one jsonb value
+    (a CASE with one WHEN per account compares them in turn for every row: 2.5 s of CPU per 1M rows
+    with 500 accounts). float8 rather than numeric: Django runs a Python converter on every decimal
+    value, not on floats (cents survive)."""
+    from django.db.models import FloatField, TextField, Value
+    from django.db.models.functions import Cast
 
-    whens = " ".join(f"WHEN {int(pk)} THEN {amount:f}" for pk, amount in costs.items())
-    template = f"(CASE %(expressions)s {whens} END)::float8" if whens else "(NULL::float8)"
-    return Func(F(field), template=template, output_field=FloatField())
+    if not costs:
+        return Func(template="(NULL::float8)", output_field=FloatField())
+    amounts = dumps({str(int(pk)): f"{amount:f}" for pk, amount in costs.items()})
+    return Func(
+        Value(amounts), Cast(F(field), TextField()),
+        arg_joiner="::jsonb ->> ", template="((%(expressions)s)::float8)", output_field=FloatField(),
+    )  # fmt: skip
 
 
 BY_KIND = {"text": inert, "dt": iso_time, "bool": yes_no, "tags": tags_text, "list": list_text, "astid": asset_id}

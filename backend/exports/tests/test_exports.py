@@ -274,3 +274,21 @@ def test_excel_cells_of_other_types():
         '<row><c/><c/><c/><c t="inlineStr"><is><t>a&amp;b</t></is></c><c t="b"><v>1</v></c><c t="b"><v>0</v></c>'
         '<c><v>3</v></c><c><v>2.5</v></c><c><v>1.10</v></c><c t="inlineStr"><is><t>2026-01-02</t></is></c></row>'
     )
+
+
+def test_excel_rows_carry_each_accounts_cost(estate):
+    """The rows path (Excel): the account's cost of the month, empty for an account without one."""
+    from accounts.models import CostRecord
+    from accounts.selectors import current_months
+    from exports.rows import ExportRows
+
+    month = current_months()[0]
+    CostRecord.objects.create(account=estate["_accounts"]["prod"], month=month, amount="123.4500")
+    CostRecord.objects.create(account=estate["_accounts"]["dev"], month=month, amount="-7")
+    cost, account = HEADERS.index("Account cost this month"), HEADERS.index("AWS account")
+    by_account = {}
+    for row in ExportRows("include_removed=true&ordering=id"):
+        by_account.setdefault(row[account], set()).add(row[cost])
+    assert {float(v) for v in by_account.pop("111111111111")} == {123.45}
+    assert {float(v) for v in by_account.pop(estate["_accounts"]["dev"].account_id)} == {-7.0}
+    assert all(v in ("", None) for values in by_account.values() for v in values)
