@@ -3,7 +3,8 @@
 Worker threads only talk to AWS: each unit streams its resources in chunks through a queue. The calling
 thread (the account task's, which owns the Django database connection) schedules units under the
 per-service caps, persists chunks as they arrive, completes scopes, records progress and watches for
-cancellation. Nothing of an account (clients, sessions, credentials) outlives its scan.
+cancellation. Nothing of an account (sessions, credentials) outlives its scan; its clients go back to the
+process's pool without its credentials and serve the next scan (discovery.clients).
 """
 
 from __future__ import annotations
