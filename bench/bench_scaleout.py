@@ -1,6 +1,7 @@
 """Discovery scale-out: the same estate discovered with 1, 2 and 4 Celery worker processes. Prints wall times.
 
     .venv/bin/python bench/bench_scaleout.py [--accounts 8] [--regions 2] [--latency-ms 100] [--workers 1,2,4]
+                                             [--rounds 1]
 
 - A moto server (its own process) holds the sample estate (discovery.demo_estate): a management account
   and members reached by AssumeRole, every resource type in every region.
@@ -11,10 +12,15 @@
 - A first, unmeasured job creates the assets; then one job per worker count, each an unchanged
   re-discovery of the whole estate (one Celery task per account, so workers share the job). Wall time is
   the job's own start-to-finish time. Target: >= 1.7x faster with 2 workers than with 1.
-- Per worker count also: CPU seconds (user + system) of moto, the workers and all PostgreSQL processes
-  during the job, and each account part's start-end (seconds from the job's start) and units, to tell
-  CPU saturation from imbalance. Last line: the speed-up this machine allows at most, from the CPU the
-  2-worker job used (moto's included: it shares the cores here, unlike AWS in production).
+- --rounds N measures every worker count N times, interleaved (1, 2, 4, 1, 2, 4...), and takes the median
+  run of each: on a shared machine other sessions' load comes and goes, and one run per count can catch
+  a burst of it.
+- Per worker count also: CPU seconds (user + system) of moto, the workers and the PostgreSQL backends of
+  the bench database (sampled every 0.2 s, so a backend that exits during the job still counts; other
+  databases' sessions are not the job's) during the job, and each account part's start-end (seconds from
+  the job's start) and units, to tell CPU saturation from imbalance. Last line: the speed-up this machine
+  allows at most, from the CPU the 2-worker job used (moto's included: it shares the cores here, unlike
+  AWS in production).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -122,7 +129,7 @@ class Workers:
                 process.kill()
 
 
-def cpu_seconds(pids) -> float:
+def cpu_seconds(pids, missing: float | None = 0.0) -> float | None:
     import psutil
 
     total = 0.0
@@ -130,35 +137,69 @@ def cpu_seconds(pids) -> float:
         try:
             times = psutil.Process(pid).cpu_times()
         except psutil.Error:
+            if len(pids) == 1:
+                return missing
             continue
         total += times.user + times.system
     return total
 
 
 def postgres_pids() -> list[int]:
+    """The PostgreSQL backends serving the bench database (not the server's other sessions: the machine is
+    shared, and their load is not the job's)."""
     import psutil
 
-    return [p.pid for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("postgres")]
+    pids = []
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if (p.info["name"] or "").startswith("postgres") and f" {DB} " in " ".join(p.info["cmdline"] or []):
+            pids.append(p.pid)
+    return pids
 
 
 class CpuMeter:
-    """CPU seconds (user + system) of named process groups between start() and stop()."""
+    """CPU seconds (user + system) of named process groups between start() and stop().
+
+    Sampled every 0.2 s in a thread, keeping each process's last reading: a process that exits during the
+    job (a PostgreSQL backend whose connection closed) still counts, up to its last 0.2 s."""
+
+    INTERVAL = 0.2
 
     def __init__(self, groups: dict[str, Callable[[], list[int]]]):
         self.groups = groups
         self.before: dict[str, dict[int, float]] = {}
+        self.last: dict[str, dict[int, float]] = {}
         self.used: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def _sample(self) -> dict[str, dict[int, float]]:
-        return {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in self.groups.items()}
+    def _sample(self) -> None:
+        for name, pids in self.groups.items():
+            seen = self.last.setdefault(name, {})
+            for pid in pids():
+                cpu = cpu_seconds([pid], missing=None)
+                if cpu is not None:
+                    seen[pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self._sample()
 
     def start(self) -> None:
-        self.before = self._sample()
+        self.last = {}
+        self._sample()
+        self.before = {name: dict(seen) for name, seen in self.last.items()}
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def stop(self) -> dict[str, float]:
-        after = self._sample()
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        self._sample()
         self.used = {
-            name: sum(cpu - self.before[name].get(pid, 0.0) for pid, cpu in after[name].items()) for name in self.groups
+            name: sum(cpu - self.before.get(name, {}).get(pid, 0.0) for pid, cpu in self.last.get(name, {}).items())
+            for name in self.groups
         }
         return self.used
 
@@ -196,6 +237,7 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=2)
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2, 4])
+    parser.add_argument("--rounds", type=int, default=1, help="measure every worker count N times, interleaved")
     args = parser.parse_args()
     redis_server = shutil.which("redis-server")
     if redis_server is None:
@@ -217,6 +259,42 @@ def main() -> None:
         redis_proc.terminate()
         moto.wait(timeout=10)
         redis_proc.wait(timeout=10)
+
+
+def measure(count: int, env: dict[str, str], tmp: Path, moto_pid: int, base: list) -> tuple[float, dict]:
+    """One unchanged re-discovery with `count` fresh workers: prints its wall time, CPU and timeline."""
+    workers = Workers(count, env, tmp, str(count))
+    meter = CpuMeter(
+        {
+            "moto": lambda: [moto_pid],
+            "workers": lambda group=workers: [p.pid for p in group.processes],
+            "postgres": postgres_pids,
+        }
+    )
+    try:
+        workers.wait_ready()
+        load = os.getloadavg()[0]
+        meter.start()
+        job = run_job()
+        cpu = meter.stop()
+    finally:
+        workers.stop()
+    wall = (job.finished_at - job.started_at).total_seconds()
+    reference = base[-1][0] if base else wall
+    print(
+        f"  {count:>7} {wall:>6.1f} s {reference / wall:>8.2f}x  {job.status}, "
+        f"{job.accounts_total} account tasks, {job.units_done} units, {job.found} found, "
+        f"{job.error_count} errors (load average {load:.1f})",
+        flush=True,
+    )
+    print(
+        "          CPU s (share of wall): "
+        + ", ".join(f"{name} {seconds:.1f} ({seconds / wall:.0%})" for name, seconds in cpu.items())
+        + f"; load after {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    print(f"          parts: {timeline(job)}", flush=True)
+    return wall, cpu
 
 
 def bench(args, regions: list[str], endpoint: str, broker: str, tmp: Path, moto_pid: int) -> None:
@@ -252,42 +330,22 @@ def bench(args, regions: list[str], endpoint: str, broker: str, tmp: Path, moto_
     finally:
         warm.stop()
     print(f"\n  {'workers':>7} {'wall':>8} {'speed-up':>9}  job")
-    walls: dict[int, float] = {}
-    cpus: dict[int, dict[str, float]] = {}
-    for count in args.workers:
-        workers = Workers(count, env, tmp, str(count))
-        meter = CpuMeter(
-            {
-                "moto": lambda: [moto_pid],
-                "workers": lambda group=workers: [p.pid for p in group.processes],
-                "postgres": postgres_pids,
-            }
-        )
-        try:
-            workers.wait_ready()
-            load = os.getloadavg()[0]
-            meter.start()
-            job = run_job()
-            cpu = meter.stop()
-        finally:
-            workers.stop()
-        walls[count] = (job.finished_at - job.started_at).total_seconds()
-        cpus[count] = cpu
-        base = walls.get(args.workers[0], walls[count])
-        print(
-            f"  {count:>7} {walls[count]:>6.1f} s {base / walls[count]:>8.2f}x  {job.status}, "
-            f"{job.accounts_total} account tasks, {job.units_done} units, {job.found} found, "
-            f"{job.error_count} errors (load average {load:.1f})",
-            flush=True,
-        )
-        wall = walls[count]
-        print(
-            "          CPU s (share of wall): "
-            + ", ".join(f"{name} {seconds:.1f} ({seconds / wall:.0%})" for name, seconds in cpu.items())
-            + f"; load after {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-        print(f"          parts: {timeline(job)}", flush=True)
+    runs: dict[int, list[tuple[float, dict[str, float]]]] = {count: [] for count in args.workers}
+    for round_ in range(args.rounds):
+        if args.rounds > 1:
+            print(f"  round {round_ + 1}/{args.rounds}", flush=True)
+        for count in args.workers:
+            wall, cpu = measure(count, env, tmp, moto_pid, base=runs[args.workers[0]])
+            runs[count].append((wall, cpu))
+    # The median run of each worker count (by wall time), with its CPU figures.
+    medians = {count: sorted(done, key=lambda run: run[0])[len(done) // 2] for count, done in runs.items()}
+    walls = {count: run[0] for count, run in medians.items()}
+    cpus = {count: run[1] for count, run in medians.items()}
+    if args.rounds > 1:
+        base = walls[args.workers[0]]
+        print(f"\n  median of {args.rounds} rounds: " + ", ".join(
+            f"{count} worker(s) {wall:.1f} s ({base / wall:.2f}x)" for count, wall in walls.items()
+        ))
     if 1 in walls and 2 in walls:
         speedup = walls[1] / walls[2]
         verdict = "PASS" if speedup >= TARGET else "FAIL"
