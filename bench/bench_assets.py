@@ -1,14 +1,15 @@
 """Asset register benchmarks on a seeded PostgreSQL database (bench/seed_assets.py). Prints figures.
 
     .venv/bin/python bench/bench_assets.py [--database-url postgres://...] [--runs 30] [--skip-exports]
-                                           [--only TEXT]
+                                           [--only TEXT] [--export csv|xlsx [--runs-export N]]
 
 Measures, through Django's test client (full middleware, session auth, DRF, serializers):
 list p50/p95 for common filters and `q` searches, the dashboard (computed and cached), and CSV/XLSX
 exports of every asset (rows/s, time to first byte, peak RSS of the exporting process, run in a
 fresh subprocess each). Also prints EXPLAIN (ANALYZE, BUFFERS) of every query the list runs for a
 search and two tag queries (EXPLAINED). `--only TEXT` measures just the list/search queries whose
-query string contains TEXT, then stops (for quick iterations).
+query string contains TEXT, then stops (for quick iterations); `--export csv` (or xlsx) measures just
+that export, --runs-export times, each followed by the load average, then stops.
 """
 
 from __future__ import annotations
@@ -260,14 +261,14 @@ def export_worker(fmt: str) -> None:
                       "db_cpu": db_cpu}))  # fmt: skip
 
 
-def bench_exports(url: str) -> None:
+def bench_exports(url: str, formats: tuple[str, ...] = ("csv", "xlsx")) -> None:
     from assets.models import Asset
 
     rows = Asset.objects.count()
     print(
         f"\nExports of all {rows:,} assets (streamed through the export views, fresh process each)"
     )
-    for fmt in ("csv", "xlsx"):
+    for fmt in formats:
         env = {**os.environ, "BENCH_DATABASE_URL": url}
         out = subprocess.run(
             [sys.executable, __file__, "--export-worker", fmt, "--database-url", url],
@@ -299,6 +300,12 @@ def main() -> None:
         help="measure only the list/search queries containing this text (then stop)",
     )
     parser.add_argument(
+        "--export",
+        choices=["csv", "xlsx"],
+        help="measure only this export (repeated --runs-export times), then stop",
+    )
+    parser.add_argument("--runs-export", type=int, default=1)
+    parser.add_argument(
         "--export-worker", choices=["csv", "xlsx"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -317,6 +324,11 @@ def main() -> None:
         f"Database: {args.database_url} — {Asset.objects.count():,} assets, {size}, shared_buffers {shared_buffers}; "
         f"load average {os.getloadavg()}"
     )
+    if args.export:
+        for _ in range(args.runs_export):
+            bench_exports(args.database_url, (args.export,))
+            print(f"  load average {os.getloadavg()}")
+        return
     client = _client()
     bench_list(client, args.runs, args.only)
     if args.only:
