@@ -221,19 +221,22 @@ _WALK_INDEX = {"enable_bitmapscan": "off", "enable_seqscan": "off", "max_paralle
 _SORT_MATCHES = {"enable_indexscan": "off", "enable_indexonlyscan": "off"}
 
 
-def asset_list_page(qs: QuerySet, *, offset: int, limit: int, text_or_tag: bool) -> tuple[list, int, bool]:
+def asset_list_page(
+    qs: QuerySet, *, offset: int, limit: int, text_or_tag: bool, fields: tuple[str, ...] = ()
+) -> tuple[list, int, bool]:
     """Rows [offset:offset + limit] of the filtered, ordered list, the count and whether it is an estimate.
 
     Plain column filters: the count is capped (count_capped) and the page is the planner's plan.
-    Text (`q`) and tag filters: see _search_page.
+    Text (`q`) and tag filters: see _search_page; a page it reads by primary key comes as
+    values(*fields) dicts when `fields` are given (no model instances to build), else as `qs` gives.
     """
     if text_or_tag and connections[qs.db].vendor == "postgresql":
-        return _search_page(qs, offset, limit)
+        return _search_page(qs, offset, limit, fields)
     count, is_estimate = count_capped(qs)
     return list(qs[offset : offset + limit]), count, is_estimate
 
 
-def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool]:
+def _search_page(qs: QuerySet, offset: int, limit: int, fields: tuple[str, ...]) -> tuple[list, int, bool]:
     """PostgreSQL, text/tag filters: each query of the text search runs at most once per request.
 
     Few matches: one scan through the trigram/tag indexes collects every matching id, counts them
@@ -259,7 +262,7 @@ def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool
     if estimate >= cap * UNCERTAIN_SHARE:
         sampled = sampled_estimate(qs)
         if sampled is not None and sampled > cap:
-            return _dense_page(qs, offset, limit), sampled, True
+            return _dense_page(qs, offset, limit, fields), sampled, True
     if sampled is not None and sampled >= cap * WALKABLE_SHARE:
         timeout = _set_local(statement_timeout=2 * int(settings.ASSETS_COUNT_TIMEOUT_MS))
         found = _with_settings(qs, [timeout], lambda: _matches_and_page(qs, cap + 1, offset, limit))
@@ -267,11 +270,11 @@ def _search_page(qs: QuerySet, offset: int, limit: int) -> tuple[list, int, bool
         found = _matches_and_page(qs, cap + 1, offset, limit)
     if found is not None and found[0] <= cap:
         matches, page = found
-        return (list(_by_ids(qs, page)) if page else []), matches, False
+        return (list(_by_ids(qs, page, fields)) if page else []), matches, False
     if sampled is None:
         sampled = sampled_estimate(qs)
     count = max(sampled if sampled is not None else estimate, found[0] if found else 0)
-    return _dense_page(qs, offset, limit), count, True
+    return _dense_page(qs, offset, limit, fields), count, True
 
 
 def _matches_and_page(qs: QuerySet, limit: int, offset: int, size: int) -> tuple[int, list[int]]:
@@ -308,14 +311,16 @@ def _matches_and_page(qs: QuerySet, limit: int, offset: int, size: int) -> tuple
         return count, page
 
 
-def _by_ids(qs: QuerySet, ids: list[int] | QuerySet) -> QuerySet:
+def _by_ids(qs: QuerySet, ids: list[int] | QuerySet, fields: tuple[str, ...] = ()) -> QuerySet:
     """The same columns and order as `qs`, selected by primary key (a list, or a subquery of them)
-    instead of by the filters."""
+    instead of by the filters; values(*fields) when `fields` are given."""
     base = qs.model._default_manager.using(qs.db).all()
     base.query.select_related = qs.query.select_related
     base.query.deferred_loading = qs.query.deferred_loading
     base = base.filter(pk__in=ids)
-    return base.order_by(*qs.query.order_by) if qs.query.order_by else base  # else the model's ordering
+    if qs.query.order_by:
+        base = base.order_by(*qs.query.order_by)  # else the model's ordering
+    return base.values(*fields) if fields else base
 
 
 def _walk(qs: QuerySet, start: int, stop: int) -> list | None:
@@ -470,7 +475,9 @@ def _seek_bounds(qs: QuerySet, offset: int, limit: int) -> list[tuple[str, bool,
     return bounds
 
 
-def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -> list | None:
+def _seek(
+    qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any], fields: tuple[str, ...] = ()
+) -> list | None:
     """Rows [offset:offset + limit] read only among the matches whose ordering value is at most the
     bound (at least, descending); None when fewer than that many matches are within it.
 
@@ -484,18 +491,18 @@ def _seek(qs: QuerySet, offset: int, limit: int, bound: tuple[str, bool, Any]) -
     every alternative costs more.
     """
     ids = qs.filter(_up_to(*bound)).values("pk")[offset : offset + limit]
-    page = _by_ids(qs, ids)
+    page = _by_ids(qs, ids, fields)
     rows = _with_settings(qs, [_set_local(**_SEEK, jit="off")], lambda: list(page))
     return rows if rows is not None and len(rows) == limit else None
 
 
-def _dense_page(qs: QuerySet, offset: int, limit: int) -> list:
+def _dense_page(qs: QuerySet, offset: int, limit: int, fields: tuple[str, ...] = ()) -> list:
     """A page of many matches: the seek when the matches start far along the order, else the walk;
     when that cannot serve the page, every match is read and sorted."""
     bounds = _seek_bounds(qs, offset, limit)
     rows = None
     for bound in bounds:
-        rows = _seek(qs, offset, limit, bound)
+        rows = _seek(qs, offset, limit, bound, fields)
         if rows is not None:
             break
     if not bounds:
@@ -532,15 +539,34 @@ def _distinct(field: str) -> list[str]:
     return list(Asset.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct())
 
 
+def _owning_users() -> list[tuple[int, str]]:
+    """(id, username) of the users who own at least one asset: one index probe per user.
+
+    PostgreSQL: a LATERAL subquery with LIMIT 1 is never flattened into a join (an EXISTS or a
+    DISTINCT may be planned as a (hashed) semi join that reads an entry per owned asset, hundreds of
+    thousands). SQLite and MariaDB have no LATERAL: an EXISTS there (small registers)."""
+    connection, user = connections["default"], get_user_model()
+    if connection.vendor != "postgresql":
+        owning = Exists(Asset.objects.filter(owner_id=OuterRef("pk")))
+        return list(user.objects.filter(owning).order_by().values_list("pk", "username"))
+    qn = connection.ops.quote_name
+    users, table, owner = qn(user._meta.db_table), qn(Asset._meta.db_table), qn(Asset._meta.get_field("owner").column)
+    pk, username = qn(user._meta.pk.column), qn(user._meta.get_field("username").column)
+    sql = (
+        f"SELECT u.{pk}, u.{username} FROM {users} u CROSS JOIN LATERAL "  # noqa: S608 - our own identifiers
+        f"(SELECT 1 FROM {table} a WHERE a.{owner} = u.{pk} LIMIT 1) owns"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
 def _compute_filter_options() -> dict[str, Any]:
     from dashboard.selectors import present_values  # the dashboard's app imports the assets'
 
     present = present_values()
     accounts = AWSAccount.objects.order_by("name").values_list("id", "account_id", "name")
-    # One index probe per user (users are few; assets with an owner can be hundreds of thousands).
-    owning = Exists(Asset.objects.filter(owner_id=OuterRef("pk")))
-    users = get_user_model().objects.filter(owning).order_by().values_list("id", "username")
-    owners = [{"value": str(pk), "label": name} for pk, name in sorted(users, key=lambda u: u[1])]
+    owners = [{"value": str(pk), "label": name} for pk, name in sorted(_owning_users(), key=lambda u: u[1])]
     owners += [{"value": name, "label": name} for name in _distinct("owner_name")]
     return {
         "asset_type": _choices(AssetType.choices),

@@ -35,12 +35,13 @@ class AssetPagination(PageNumberPagination):
         offset = (self.page_number - 1) * page_size
         params = request.query_params
         text_or_tag = bool(params.get("q") or params.get("tag"))
-        # Plain filters: rows as dicts (values()), no model instances to build; AssetBriefSerializer
-        # takes both. Text/tag filters keep the model queryset: their page is re-read by primary key
-        # with the queryset's select_related and columns, which values() does not carry.
+        # Rows as dicts (values()) where possible: no model instances to build (four per row with the
+        # account, category and owner); AssetBriefSerializer takes both. Text/tag filters keep the
+        # model queryset (their estimates and samples read the asset table alone); the page they read
+        # by primary key comes as dicts of the same fields.
         source = queryset if text_or_tag else queryset.values(*BRIEF_FIELDS)
         rows, self.count, self.count_is_estimate = asset_list_page(
-            source, offset=offset, limit=page_size + 1, text_or_tag=text_or_tag
+            source, offset=offset, limit=page_size + 1, text_or_tag=text_or_tag, fields=BRIEF_FIELDS
         )
         if not rows and self.page_number > 1:
             raise NotFound("Invalid page: that page contains no results.")

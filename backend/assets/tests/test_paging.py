@@ -32,8 +32,8 @@ def _force_seek(monkeypatch, settings, keys_for) -> list[tuple]:
     monkeypatch.setattr("assets.selectors._walk", lambda qs, start, stop: None)
     tried, seek = [], selectors._seek
 
-    def recording(qs, offset, limit, bound):
-        rows = seek(qs, offset, limit, bound)
+    def recording(qs, offset, limit, bound, fields=()):
+        rows = seek(qs, offset, limit, bound, fields)
         tried.append((bound[2], rows is not None))
         return rows
 
