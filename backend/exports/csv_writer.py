@@ -80,8 +80,18 @@ def _copy_csv(query, alias: str, progress: Callable[[int], None] | None) -> Iter
     yield _header(HEADERS)
     costs, _ = account_costs()
     try:
+        ranges = pg_copy.split_ranges(query, pg_copy.SLICE_ROWS)
+        if ranges:  # many rows ordered by id: two backends write slices of them in turn
+            statements = [pg_copy.copy_sql(query, COLUMNS, costs, ids) for ids in ranges]
         sql, params = pg_copy.copy_sql(query, COLUMNS, costs)
     except EmptyResultSet:  # a filter no row can match (e.g. an unknown account)
+        return
+    conns = pg_copy.split_connections(alias) if ranges else None
+    if conns:
+        for block, rows in pg_copy.stream_copy_split(alias, conns, statements, FLUSH_BYTES):
+            if progress:
+                progress(rows)
+            yield block
         return
     _set_jit(alias, "off")
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -162,3 +163,61 @@ def test_export_command_uses_copy(awkward_estate, tmp_path):
     out = tmp_path / "a.csv"
     call_command("export_assets", "--format", "csv", "--filter", "include_removed=true", "-o", str(out))
     assert out.read_bytes() == python_csv("include_removed=true")
+
+
+@pytest.fixture
+def split(monkeypatch):
+    """Every export ordered by id is written by two backends, in slices of 4 ids."""
+    monkeypatch.setattr("exports.pg_copy.SPLIT_FROM_ROWS", 0)
+    monkeypatch.setattr("exports.pg_copy.SLICE_ROWS", 4)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_split_copy_bytes_equal_the_python_formatter(awkward_estate, split, query):
+    from exports.pg_copy import split_ranges
+
+    ranges = split_ranges(query, 4)
+    if "ordering=" not in query or "ordering=id" in query or "ordering=-id" in query:
+        assert ranges and len(ranges) >= 2, ranges  # ordered by id: split
+        ends = sorted(ranges)
+        assert all(a[1] == b[0] for a, b in pairwise(ends))  # no gap, no overlap
+    else:
+        assert ranges is None
+    assert b"".join(export_csv(query)) == python_csv(query)
+
+
+def test_an_abandoned_split_download_stops_both_backends(awkward_estate, split, monkeypatch):
+    import threading
+
+    monkeypatch.setattr("exports.csv_writer.FLUSH_BYTES", 10)
+    stream = export_csv("include_removed=true")
+    next(stream), next(stream)  # the header, then the first block of the first slice
+    stream.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-copy-")]
+    with connection.cursor() as cursor:  # Django's own connection is untouched
+        cursor.execute("SELECT 1")
+    assert b"".join(export_csv("include_removed=true")) == python_csv("include_removed=true")
+
+
+def test_a_failing_slice_fails_the_split_download(awkward_estate):
+    import threading
+
+    import psycopg
+
+    from exports.pg_copy import split_connections, stream_copy_split
+
+    statements = [
+        ("COPY (SELECT 1) TO STDOUT", ()),
+        ("COPY (SELECT 1/0) TO STDOUT", ()),
+        ("COPY (SELECT 3) TO STDOUT", ()),
+    ]
+    stream = stream_copy_split("default", split_connections("default"), statements, 10)
+    assert next(stream) == (b"1\r\n", 1)
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        next(stream)
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-copy-")]
+
+
+def test_without_connections_to_spare_a_large_export_runs_on_its_own(awkward_estate, split, monkeypatch):
+    monkeypatch.setattr("exports.pg_copy.split_connections", lambda alias: None)  # e.g. max_connections reached
+    assert copy_csv("include_removed=true") == python_csv("include_removed=true")
