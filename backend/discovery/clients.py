@@ -239,8 +239,9 @@ class _ClientPool:
     """Idle discovery clients of this process per (service, region), lent to one scan at a time.
 
     Bounded by the (service, region) pairs discovery uses times the scans a process runs at once (a Celery
-    worker process: one), like the clients of one scan were; emptied when it was not used for IDLE_SECONDS
-    or when what its clients were built from changed."""
+    worker process: one), like the clients of one scan were; emptied on its first use after IDLE_SECONDS
+    unused (connections AWS has closed meanwhile are reopened anyway) or when what its clients were built
+    from changed."""
 
     IDLE_SECONDS = 900.0
     MAX_IDLE_PER_KEY = 4

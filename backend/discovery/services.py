@@ -40,6 +40,14 @@ class JobNotActive(DiscoveryError):
     pass
 
 
+def _locked_jobs():
+    """Job rows locked for an update that changes no key: FOR NO KEY UPDATE on PostgreSQL. A plain FOR UPDATE
+    conflicts with the FOR KEY SHARE lock every change record's foreign key takes on its job row until the
+    batch commits: an account part finishing (which updates the job row, then locks it) and another account's
+    batch (whose next foreign-key check waits for that update) deadlocked, failing the batch's scope."""
+    return DiscoveryJob.objects.select_for_update(no_key=connection.features.has_select_for_no_key_update)
+
+
 # --- start ----------------------------------------------------------------------------------------------
 
 
@@ -110,7 +118,7 @@ def discovery_job_fan_out(*, job_id: int) -> list[int]:
     whose part still has to run (a re-delivered fan-out re-queues only those)."""
     now = timezone.now()
     with transaction.atomic():
-        job = DiscoveryJob.objects.select_for_update().filter(pk=job_id).first()
+        job = _locked_jobs().filter(pk=job_id).first()
         if job is None or not job.is_active:
             return []
         if job.cancel_requested:
@@ -201,7 +209,7 @@ def _account_finished(run: DiscoveryJobAccount, status: str, *, error: str | Non
             return False
         DiscoveryLock.objects.filter(job_id=run.job_id, account_id=run.account_id).delete()
         DiscoveryJob.objects.filter(pk=run.job_id).update(accounts_done=F("accounts_done") + 1, heartbeat_at=now)
-        job = DiscoveryJob.objects.select_for_update().get(pk=run.job_id)
+        job = _locked_jobs().get(pk=run.job_id)
         if error:
             entry = {"account_id": run.aws_account_id, "region": "", "resource_type": "", "error": error}
             job.errors = [*job.errors, entry]
@@ -237,7 +245,7 @@ def discovery_job_fail(*, job_id: int, message: str) -> None:
 def _end_job(job_id: int, status: str, message: str) -> None:
     now = timezone.now()
     with transaction.atomic():
-        job = DiscoveryJob.objects.select_for_update().get(pk=job_id)
+        job = _locked_jobs().get(pk=job_id)
         job.status, job.finished_at, job.heartbeat_at = status, now, now
         job.log = [*job.log, log_line(message)][-500:]
         job.save(update_fields=["status", "finished_at", "heartbeat_at", "log"])
@@ -278,7 +286,7 @@ def discovery_job_cancel(*, job: DiscoveryJob, user=None) -> DiscoveryJob:
         _end_job(job.pk, JobStatus.CANCELLED, f"Cancelled by {who} before it started")
     else:
         with transaction.atomic():
-            locked = DiscoveryJob.objects.select_for_update().get(pk=job.pk)
+            locked = _locked_jobs().get(pk=job.pk)
             locked.log = [*locked.log, log_line(f"Cancellation requested by {who}")][-500:]
             locked.save(update_fields=["log"])
     job.refresh_from_db()

@@ -142,9 +142,10 @@ def test_clients_built_differently_are_not_lent(moto, monkeypatch, settings):
     explicit = ThreadClients(aws.default_credentials(), config=clients_module.discovery_config())
     lent = explicit.client("sqs", "eu-west-1")
     explicit.close()
-    assert ThreadClients(aws.default_credentials(), config=clients_module.discovery_config()).client(
-        "sqs", "eu-west-1"
-    ) is not lent  # an explicit config: the scan's own clients, closed with it
+    assert (
+        ThreadClients(aws.default_credentials(), config=clients_module.discovery_config()).client("sqs", "eu-west-1")
+        is not lent
+    )  # an explicit config: the scan's own clients, closed with it
 
 
 def test_user_agent_parts_are_cleaned_once():
