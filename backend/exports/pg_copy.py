@@ -45,6 +45,9 @@ MERGE_FROM_ROWS = 20_000
 # (stream_copy_split), in slices of about SLICE_ROWS rows (~11 MB of CSV each at 1M assets).
 SPLIT_FROM_ROWS = 200_000
 SLICE_ROWS = 25_000
+# Blocks (of csv_writer.FLUSH_BYTES, 256 KB) a split connection may have waiting: 16 MB, ~35,000 rows
+# of the bench's assets, so that a whole slice is written while the other connection's is passed on.
+HANDED_BLOCKS = 64
 # ascii() of the first character: = + - @ tab CR, padded with impossible codes to nine constants,
 # from which PostgreSQL looks the value up in a hash table instead of comparing it six times.
 _DANGEROUS = "(61, 43, 45, 64, 9, 13, -1, -2, -3)"
@@ -261,16 +264,18 @@ def stream_copy_split(
     """stream_copy's (block, rows) for slices of one export, computed by two database backends.
 
     One backend formats about 135,000 rows/s: the export's speed. Here two connections of their own
-    take the slices in turn (slice i on connection i % 2), each in a thread that reads a whole slice
-    into memory and hands it over; the caller gets the slices in order. Memory: at most two slices
-    per connection (the one handed over and the one being read). Both connections read one snapshot
-    (REPEATABLE READ, the first exports it to the second): the rows are those of one moment, as with
-    one COPY. An abandoned download cancels both; `conns` (split_connections) are closed either way.
+    take the slices in turn (slice i on connection i % 2), each in a thread that hands the blocks
+    over; the caller takes the slices in order, so while it passes one slice on, the other
+    connection's next slice is being written. Memory: at most HANDED_BLOCKS blocks waiting per
+    connection (then its thread, and its backend, wait), whatever the rows hold. Both connections
+    read one snapshot (REPEATABLE READ, the first exports it to the second): the rows are those of
+    one moment, as with one COPY. An abandoned download cancels both; `conns` (split_connections)
+    are closed either way.
     """
     wrapper = connections[alias]
     if wrapper.queries_logged:  # visible to DEBUG logging and query-count tests
         wrapper.queries_log.extend({"sql": f"/* copy */ {sql}", "time": "0.000"} for sql, _ in statements)
-    handed = [queue.Queue(maxsize=1), queue.Queue(maxsize=1)]
+    handed = [queue.Queue(maxsize=HANDED_BLOCKS), queue.Queue(maxsize=HANDED_BLOCKS)]
     stop = threading.Event()
     snapshot: list[str] = []
     exported, imported = threading.Event(), threading.Event()
@@ -304,18 +309,19 @@ def stream_copy_split(
                 for sql, args in statements[worker::2]:
                     if stop.is_set():
                         return
-                    blocks, block, rows = [], bytearray(), 0
+                    block, rows = bytearray(), 0
                     with cursor.copy(cursor.mogrify(sql, args)) as copy:
                         for line in copy:  # one CSV line each, ending with LF
                             block += line[:-1]
                             block += b"\r\n"
                             rows += 1
                             if len(block) >= flush_bytes:
-                                blocks.append((bytes(block), rows))
+                                if not hand(worker, (bytes(block), rows)):
+                                    return
                                 block, rows = bytearray(), 0
-                    if rows:
-                        blocks.append((bytes(block), rows))
-                    if not hand(worker, blocks):
+                    if rows and not hand(worker, (bytes(block), rows)):
+                        return
+                    if not hand(worker, None):  # the end of this slice
                         return
             # The exported snapshot lives as long as this transaction: end it once the other took it.
             while worker == 0 and not imported.wait(0.1):
@@ -332,10 +338,10 @@ def stream_copy_split(
         thread.start()
     try:
         for i in range(len(statements)):
-            item = handed[i % 2].get()
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
+            while (item := handed[i % 2].get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
     finally:
         stop.set()
         exported.set()
