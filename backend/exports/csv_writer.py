@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, router
 from django.http import QueryDict
@@ -86,7 +87,7 @@ def _copy_csv(query, alias: str, progress: Callable[[int], None] | None) -> Iter
         sql, params = pg_copy.copy_sql(query, COLUMNS, costs)
     except EmptyResultSet:  # a filter no row can match (e.g. an unknown account)
         return
-    conns = pg_copy.split_connections(alias) if ranges else None
+    conns = pg_copy.split_connections(alias) if ranges and settings.EXPORT_CSV_SPLIT else None
     if conns:
         for block, rows in pg_copy.stream_copy_split(alias, conns, statements, FLUSH_BYTES):
             if progress:

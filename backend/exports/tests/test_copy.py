@@ -221,3 +221,13 @@ def test_a_failing_slice_fails_the_split_download(awkward_estate):
 def test_without_connections_to_spare_a_large_export_runs_on_its_own(awkward_estate, split, monkeypatch):
     monkeypatch.setattr("exports.pg_copy.split_connections", lambda alias: None)  # e.g. max_connections reached
     assert copy_csv("include_removed=true") == python_csv("include_removed=true")
+
+
+def test_split_can_be_switched_off(awkward_estate, split, monkeypatch, settings):
+    settings.EXPORT_CSV_SPLIT = False
+
+    def refuse(alias):
+        raise AssertionError("EXPORT_CSV_SPLIT=false: no extra connection")
+
+    monkeypatch.setattr("exports.pg_copy.split_connections", refuse)
+    assert copy_csv("include_removed=true") == python_csv("include_removed=true")
