@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -146,9 +146,12 @@ class JobProgress:
         return dirty
 
     def _append_to_job(self) -> None:
-        # JSON lists are read-modify-write: the row lock serialises account tasks of the same job.
+        # JSON lists are read-modify-write: the row lock serialises account tasks of the same job. FOR NO KEY
+        # UPDATE (PostgreSQL), as services' job locks: it does not wait for the FOR KEY SHARE that another
+        # account's open batch holds on the job row through its change records' foreign key.
+        no_key = connection.features.has_select_for_no_key_update
         with transaction.atomic():
-            job = DiscoveryJob.objects.select_for_update().only("errors", "log").get(pk=self.job_id)
+            job = DiscoveryJob.objects.select_for_update(no_key=no_key).only("errors", "log").get(pk=self.job_id)
             errors = list(job.errors or [])
             room = max(0, MAX_ERRORS - len(errors))
             if len(self._errors) > room:
