@@ -13,15 +13,21 @@ from django.db import migrations
 _initial = importlib.import_module("dashboard.migrations.0001_asset_counts")
 FOLD_LOCK = 7_305_941_217_011  # dashboard.selectors._FOLD_LOCK
 
-FUNCTION = f"""
+
+def rebuild_function(initial: str) -> str:
+    """dashboard_count_rebuild() recounting with `initial` (a count_sql() statement; 0003 passes its own)."""
+    return f"""
 CREATE OR REPLACE FUNCTION dashboard_count_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE assets_asset IN SHARE ROW EXCLUSIVE MODE;
     PERFORM pg_advisory_xact_lock({FOLD_LOCK});
-    DELETE FROM dashboard_assetcount;{_initial.INITIAL}
+    DELETE FROM dashboard_assetcount;{initial}
 END
 $$;
 """
+
+
+FUNCTION = rebuild_function(_initial.INITIAL)
 
 
 def install(apps, schema_editor):
