@@ -219,8 +219,10 @@ class RelationshipOrigin(models.TextChoices):
 
 
 class Relationship(models.Model):
-    source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="outgoing_relationships")
-    target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="incoming_relationships")
+    # No index of their own: uniq_relationship starts with source, rel_target_type with target (an index
+    # per key column would be one more entry to write per relationship discovery links, read by nothing).
+    source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="outgoing_relationships", db_index=False)
+    target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="incoming_relationships", db_index=False)
     relationship_type = models.CharField(max_length=16, choices=RelationshipType.choices)
     origin = models.CharField(max_length=16, choices=RelationshipOrigin.choices, default=RelationshipOrigin.MANUAL)
     created_at = models.DateTimeField(default=timezone.now)
@@ -254,7 +256,8 @@ class ChangeAction(models.TextChoices):
 class AssetChange(models.Model):
     """History of an asset: who (user) or what (discovery job) changed which fields, and when."""
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="changes")
+    # change_asset_time (asset, -timestamp) serves the key: no single-column index beside it.
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="changes", db_index=False)
     timestamp = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=24, choices=ChangeAction.choices)
     changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
