@@ -232,6 +232,9 @@ DISCOVERY_TIME_LIMIT = env.int("DISCOVERY_TIME_LIMIT", default=30 * 60)
 DISCOVERY_STALE_AFTER = env.int("DISCOVERY_STALE_AFTER", default=15 * 60)
 # Discovered resources persisted per bulk statement.
 DISCOVERY_BATCH_SIZE = env.int("DISCOVERY_BATCH_SIZE", default=1000)
+# PostgreSQL: database connections per account task that write its batches while the task prepares the
+# next ones (discovery.writers); 0 writes in the task's own thread.
+DISCOVERY_DB_WRITERS = env.int("DISCOVERY_DB_WRITERS", default=2)
 # Seconds: an unchanged asset's last_seen is rewritten only once it is older than this (0: every run).
 # The exact time each scope was last listed completely is kept in discovery.DiscoveryScope.
 DISCOVERY_LAST_SEEN_RESOLUTION = env.int("DISCOVERY_LAST_SEEN_RESOLUTION", default=3600)

@@ -129,6 +129,8 @@ class AccountScan:
         self.closed = threading.Event()
         self.results: list[ScopeResult] = []
         self.cancelled = False
+        # Finished units whose scope still has writes queued in a database writer lane (persistence).
+        self._finishing: list[tuple[Unit, _Outcome, ScopeWriter, str | None]] = []
 
     def run(self) -> list[ScopeResult]:
         inbox: queue.Queue = queue.Queue(maxsize=self.max_workers * 4)
@@ -160,10 +162,12 @@ class AccountScan:
                         running -= 1
                         in_flight[unit.cap_key] -= 1
                         self._finish(unit, payload, writers.pop(unit, None), db_errors.pop(unit, None))
+                    self._record_finished(block=False)
                     self._check_cancel(pending)
             finally:
                 self.stop.set()  # workers still running stop at their next resource
                 self.closed.set()  # and no longer wait for room in the queue
+        self._record_finished(block=True)
         return self.results
 
     # --- main thread -----------------------------------------------------------------------------------
@@ -200,18 +204,34 @@ class AccountScan:
 
     def _finish(self, unit: Unit, outcome: _Outcome, writer: ScopeWriter | None, db_error: str | None) -> None:
         error = outcome.error or db_error
-        counts = writer.counts if writer else Counts()
         if not error and not outcome.cancelled:
             try:
                 writer = writer or self._writer(unit, {})
-                writer.complete()
-                counts = writer.counts
+                writer.complete()  # with database writers: queued after the scope's batches
             except DatabaseError as exc:
                 error = f"Database error while marking removals: {exc}"[:1000]
+        if writer is not None and writer.waiting:
+            self._finishing.append((unit, outcome, writer, error))
+        else:
+            self._record(unit, outcome, writer, error)
+
+    def _record_finished(self, *, block: bool) -> None:
+        """Record the finished units whose scope's writes are done (all of them if block: waits)."""
+        still = []
+        for unit, outcome, writer, error in self._finishing:
+            if block or not writer.waiting:
+                self._record(unit, outcome, writer, error)
+            else:
+                still.append((unit, outcome, writer, error))
+        self._finishing = still
+
+    def _record(self, unit: Unit, outcome: _Outcome, writer: ScopeWriter | None, error: str | None) -> None:
+        if writer is not None:
+            error = error or writer.wait()  # a batch or the completion that failed in a writer lane
         result = ScopeResult(
             region=unit.region,
             resource_type=unit.resource_type,
-            counts=counts,
+            counts=writer.counts if writer else Counts(),
             throttles=outcome.throttles,
             seconds=outcome.seconds,
             error=error,

@@ -15,6 +15,11 @@ listed completely is recorded on DiscoveryScope, which says when each of its ass
 
 When the scope completed without error, assets it no longer contains become REMOVED (never deleted).
 Fields people own are never written here.
+
+On PostgreSQL, outside a transaction, the batches' writes and the scopes' completions run in database
+writer threads (discovery.writers, DISCOVERY_DB_WRITERS connections): the calling thread prepares the
+next batch meanwhile. A scope's results (counts, error, relationships' sources) are then final once
+ScopeWriter.wait() returned; AccountPersister.link_relationships() waits for every scope.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import hashlib
 import json
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from concurrent.futures import Future
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +46,7 @@ from assets.search import build_search_text
 from discovery.models import DiscoveryScope
 from discovery.relationships import RelationshipLinker
 from discovery.types import GLOBAL_REGION, DiscoveredResource
+from discovery.writers import Writers
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +102,9 @@ class Counts:
     restored: int = 0
     removed: int = 0
 
-    def add(self, other: Counts) -> Counts:
+    def add(self, other: Counts, sign: int = 1) -> Counts:
         for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + sign * getattr(other, f.name))
         return self
 
     def as_dict(self) -> dict[str, int]:
@@ -115,8 +124,26 @@ class _Write:
     pk: int | None = None
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A scope's task in its writer lane: a batch (with what resolving it needs) or the completion."""
+
+    future: Future
+    batch: dict[str, DiscoveredResource] = field(default_factory=dict)
+    pks: dict[str, int] = field(default_factory=dict)
+    writes: list[_Write] = field(default_factory=list)
+    counted: Counts = field(default_factory=Counts)  # what write()/complete() counted, taken back if not written
+    delta: Counts = field(default_factory=Counts)  # corrections found while writing (rows another scope held)
+    completion: bool = False
+
+
+class _Skipped(Exception):
+    """A scope's task not run because an earlier one of the scope failed."""
+
+
 class AccountPersister:
-    """Writes one account's discovered resources; relationships are linked once all scopes are in."""
+    """Writes one account's discovered resources; relationships are linked once all scopes are in.
+    close() when done (stops the database writers, if any)."""
 
     def __init__(self, *, account: Any, job_id: int | None = None, dry_run: bool = False):
         self.account = account
@@ -126,19 +153,39 @@ class AccountPersister:
         self._account_pks: dict[str, int] = {account.account_id: account.pk}
         self.max_rows = _max_rows_per_statement()
         self.last_seen_resolution = timedelta(seconds=max(0, settings.DISCOVERY_LAST_SEEN_RESOLUTION))
+        # Writer threads see only committed rows: not inside a transaction (a test's, a caller's).
+        use_writers = (
+            settings.DISCOVERY_DB_WRITERS > 0
+            and not dry_run
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
+        self.writers = Writers(settings.DISCOVERY_DB_WRITERS, name=account.account_id) if use_writers else None
+        self.waiting: set[ScopeWriter] = set()  # scopes with tasks in a writer lane
 
     def scope(self, *, resource_type: str, region: str) -> ScopeWriter:
         return ScopeWriter(self, resource_type=resource_type, region=region)
 
+    def wait(self) -> None:
+        """Until every scope's queued writes are done (each scope keeps its own error)."""
+        for writer in list(self.waiting):
+            writer.wait()
+
     def link_relationships(self) -> tuple[int, int]:
         """Create the relationships reported in this run, drop the ones no longer reported; then (PostgreSQL)
         fold the run's pending entries into the asset table's GIN indexes (see GIN_BATCHING)."""
+        self.wait()
         if self.dry_run:
             return 0, 0
         linked = self.links.link()
         if connection.vendor == "postgresql":
             _clean_gin_pending_lists()
         return linked
+
+    def close(self) -> None:
+        if self.writers is not None:
+            self.writers.close()
+            self.wait()
 
     def account_pk(self, aws_account_id: str) -> int:
         pk = self._account_pks.get(aws_account_id)
@@ -151,18 +198,40 @@ class AccountPersister:
 
 
 class ScopeWriter:
+    """One scope's persistence. With database writers, write() and complete() queue the database work in
+    the scope's lane and return; counts and error are final after wait() (error: why a batch or the
+    completion failed; then the scope removed nothing). Without, they write at once and raise
+    DatabaseError."""
+
     def __init__(self, persister: AccountPersister, *, resource_type: str, region: str):
         self.p = persister
         self.resource_type = resource_type
         self.region = region
         self.counts = Counts()
+        self.error: str | None = None
         self._existing: dict[str, tuple] | None = None
         self._seen: set[str] = set()
+        self._lane = persister.writers.lane() if persister.writers else None
+        self._pending: deque[_Pending] = deque()
+        self._failed = False  # set in the lane's thread when a task of the scope failed
 
     # --- public ----------------------------------------------------------------------------------------
 
+    @property
+    def waiting(self) -> bool:
+        """Whether tasks of this scope are still queued or running in its writer lane."""
+        return any(not item.future.done() for item in self._pending)
+
+    def wait(self) -> str | None:
+        """Until the scope's queued tasks are done; applies their results. Returns self.error."""
+        self._resolve(block=True)
+        return self.error
+
     def write(self, resources: Sequence[DiscoveredResource]) -> Counts:
         """Persist one batch (any size: split into statements the database accepts)."""
+        self._resolve(block=False)
+        if self._failed:  # an earlier batch failed in the writer lane: the scope is failed, skip the work
+            return Counts()
         total = Counts()
         for start in range(0, len(resources), self.p.max_rows):
             total.add(self._write_batch(resources[start : start + self.p.max_rows]))
@@ -181,12 +250,69 @@ class ScopeWriter:
         counts = Counts(removed=len(gone))
         if not self.p.dry_run:
             now = timezone.now()
-            with transaction.atomic():
-                if gone:
-                    self._mark_removed(gone, now)
-                self._record_completed(now)
+            if self._pending:  # after the scope's batches, in their lane
+                future = self.p.writers.submit(self._lane, partial(self._in_lane, self._complete, gone, now))
+                self._queued(_Pending(future, counted=counts, completion=True))
+            else:
+                self._complete(gone, now)
         self.counts.add(counts)
         return counts
+
+    def _complete(self, gone: list[tuple], now: datetime) -> None:
+        with transaction.atomic():
+            if gone:
+                self._mark_removed(gone, now)
+            self._record_completed(now)
+
+    # --- writer lane ----------------------------------------------------------------------------------
+
+    def _queued(self, item: _Pending) -> None:
+        self._pending.append(item)
+        self.p.waiting.add(self)
+
+    def _in_lane(self, task, *args) -> Any:
+        # In the lane's thread; the scope's tasks run one after the other there.
+        if self._failed:
+            raise _Skipped
+        try:
+            return task(*args)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _resolve(self, *, block: bool) -> None:
+        """Apply the results of the scope's finished tasks, in order (all of them if block)."""
+        while self._pending and (block or self._pending[0].future.done()):
+            item = self._pending.popleft()
+            try:
+                held = item.future.result()
+            except _Skipped:
+                self.counts.add(item.counted, -1)
+                continue
+            except DatabaseError as exc:
+                self.counts.add(item.counted, -1)  # as without writers: a failed write counts nothing
+                if self.error is None:
+                    what = "marking removals" if item.completion else "saving"
+                    self.error = f"Database error while {what}: {exc}"[:1000]
+                logger.error(
+                    "Persisting %s %s %s failed",
+                    self.p.account.account_id,
+                    self.region,
+                    self.resource_type,
+                    exc_info=exc,
+                )
+                continue
+            if not item.completion:
+                self._link(item.batch, item.pks, item.writes, held)
+                self.counts.add(item.delta)
+        if not self._pending:
+            self.p.waiting.discard(self)
+
+    def _link(self, batch: dict[str, DiscoveredResource], pks: dict[str, int], writes: list[_Write], held) -> None:
+        pks.update(held)
+        pks.update((w.uid, w.pk) for w in writes)
+        for uid, resource in batch.items():
+            self.p.links.add_source(pks[uid], resource)
 
     # --- one batch ------------------------------------------------------------------------------------
 
@@ -204,11 +330,16 @@ class ScopeWriter:
         elsewhere = self._load(Asset.objects.filter(uid__in=misses)) if misses and (self.p.dry_run or not pg) else {}
         values = {uid: self._values(resource) for uid, resource in batch.items()}
         writes, touch, pks = _classify(values, self._existing, elsewhere, counts)
-        if not self.p.dry_run:
-            pks.update(self._save(writes, touch, counts))
-            pks.update((w.uid, w.pk) for w in writes)
-            for uid, resource in batch.items():
-                self.p.links.add_source(pks[uid], resource)
+        if self.p.dry_run:
+            return counts
+        if self._lane is not None and (writes or touch):
+            # Written in the scope's lane (after its earlier batches); resolved by _resolve().
+            delta = Counts()
+            task = partial(self._in_lane, self._save, writes, touch, delta)
+            future = self.p.writers.submit(self._lane, task)
+            self._queued(_Pending(future, batch=batch, pks=pks, writes=writes, counted=counts, delta=delta))
+            return counts
+        self._link(batch, pks, writes, self._save(writes, touch, counts))
         return counts
 
     def _dedupe(self, resources: Iterable[DiscoveredResource]) -> dict[str, DiscoveredResource]:

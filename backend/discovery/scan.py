@@ -67,6 +67,7 @@ def scan_account(
         results = scan.run()
         created, deleted = persister.link_relationships()
     finally:
+        persister.close()
         clients.close()
         progress.tick(force=True)
     status = _status(results, cancelled=scan.cancelled)

@@ -41,11 +41,14 @@ def persist(account, resources, *, rtype="ec2:instance", region="eu-west-1", com
     from discovery.persistence import AccountPersister
 
     persister = AccountPersister(account=account)
-    writer = persister.scope(resource_type=rtype, region=region)
-    writer.write(resources)
-    if complete:
-        writer.complete()
-    persister.link_relationships()
+    try:
+        writer = persister.scope(resource_type=rtype, region=region)
+        writer.write(resources)
+        if complete:
+            writer.complete()
+        persister.link_relationships()
+    finally:
+        persister.close()  # database writers (transactional tests: DISCOVERY_DB_WRITERS)
 
 
 def test_counts_follow_every_write_path(estate, make_user, admin_user):

@@ -10,11 +10,13 @@ from io import BytesIO
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from django.db import DatabaseError, connection
 
 from accounts import aws
+from discovery import persistence
 from discovery.clients import ThreadClients, client_hooks, service_regions
 from discovery.engine import AccountScan, plan_units
-from discovery.models import DiscoveryJob, DiscoveryJobAccount
+from discovery.models import DiscoveryJob, DiscoveryJobAccount, DiscoveryScope
 from discovery.persistence import AccountPersister
 from discovery.progress import JobProgress
 from discovery.tests.factories import resource
@@ -104,16 +106,20 @@ def _scan(account, collectors, regions, *, workers=8, per_service=2):
     units = plan_units(collectors, regions)
     progress = JobProgress(job_id=job.pk, run_id=run.pk, account_id=account.account_id)
     progress.add_units_total(len(units))
+    persister = AccountPersister(account=account, job_id=job.pk)
     scan = AccountScan(
         account_id=account.account_id,
         units=units,
         clients=ThreadClients(aws.account_credentials(account)),
-        persister=AccountPersister(account=account, job_id=job.pk),
+        persister=persister,
         progress=progress,
         max_workers=workers,
         max_per_service=per_service,
     )
-    results = scan.run()
+    try:
+        results = scan.run()
+    finally:
+        persister.close()
     scan.progress.tick(force=True)
     job.refresh_from_db()
     return job, results
@@ -155,6 +161,28 @@ def test_collector_failure_fails_only_its_scope(moto, account):
     assert errors["eu-west-1"] is None
     assert "NonExistentQueue" in errors["us-east-1"] or "QueueDoesNotExist" in errors["us-east-1"]
     assert job.error_count == 1 and job.errors[0]["region"] == "us-east-1"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database writers are PostgreSQL-only")
+@pytest.mark.django_db(transaction=True)  # database writers: outside a transaction only
+def test_a_write_failing_in_a_database_writer_fails_only_its_scope(aws_env, account, settings, monkeypatch):
+    settings.DISCOVERY_DB_WRITERS = 2
+    original = persistence._upsert_postgresql
+
+    def failing(writes, now):
+        if writes[0].values["resource_type"] == "ec2:t1":
+            raise DatabaseError("deadlock detected (test)")
+        return original(writes, now)
+
+    monkeypatch.setattr(persistence, "_upsert_postgresql", failing)
+    job, results = _scan(account, [Probe(f"ec2:t{i}", "ec2") for i in range(3)], ["eu-west-1"])
+    errors = {r.resource_type: r.error for r in results}
+    assert errors == {"ec2:t0": None, "ec2:t1": "Database error while saving: deadlock detected (test)", "ec2:t2": None}
+    assert (job.units_done, job.found, job.created, job.error_count) == (3, 2, 2, 1)
+    assert sorted(DiscoveryScope.objects.filter(job=job).values_list("resource_type", flat=True)) == [
+        "ec2:t0",
+        "ec2:t2",
+    ]
 
 
 class _Raw(BytesIO):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 
 import pytest
 from django.db import DatabaseError, connection
@@ -23,12 +25,15 @@ pytestmark = pytest.mark.django_db
 
 def persist(account, resources, *, job=None, complete=True, rtype="ec2:instance", region="eu-west-1", dry_run=False):
     persister = AccountPersister(account=account, job_id=job.pk if job else None, dry_run=dry_run)
-    writer = persister.scope(resource_type=rtype, region=region)
-    counts = writer.write(resources)
-    if complete:
-        counts.add(writer.complete())
-    persister.link_relationships()
-    return counts
+    try:
+        writer = persister.scope(resource_type=rtype, region=region)
+        writer.write(resources)
+        if complete:
+            writer.complete()
+        persister.link_relationships()
+    finally:
+        persister.close()
+    return writer.counts
 
 
 def test_first_run_creates_assets_with_discovered_fields_and_history(account):
@@ -342,8 +347,9 @@ def test_a_batch_the_database_rejects_raises_a_database_error_and_writes_nothing
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
 @pytest.mark.django_db(transaction=True)  # each batch commits, as in a worker
-def test_a_run_leaves_the_gin_indexes_without_pending_entries_and_the_session_unchanged(account):
+def test_a_run_leaves_the_gin_indexes_without_pending_entries_and_the_session_unchanged(account, settings):
     """Batches let GIN pending lists grow (transaction-local settings); the run's end merges them."""
+    settings.DISCOVERY_DB_WRITERS = 0  # written by this test's connection, whose session is checked
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
         cursor.execute(persistence._GIN_INDEXES, ["assets_asset"])
@@ -436,3 +442,157 @@ def test_relationships_link_by_arn_and_by_type_and_id(account, editor_user):
         ("i-1", "subnet-1", "discovery"),
         ("i-1", "vpc-1", "manual"),
     }
+
+
+# --- database writers (discovery.writers): PostgreSQL, outside a transaction ------------------------------
+
+writers_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="database writers are PostgreSQL-only")
+
+
+def _writer_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if "-writer-" in t.name]
+
+
+def _run(account, scopes: dict[tuple[str, str], list], *, job=None, batch: int = 2):
+    """One account run over several scopes, batches of `batch`; returns {scope: writer}."""
+    persister = AccountPersister(account=account, job_id=job.pk if job else None)
+    writers = {}
+    try:
+        for (rtype, region), resources in scopes.items():
+            writer = writers[(rtype, region)] = persister.scope(resource_type=rtype, region=region)
+            for start in range(0, len(resources), batch):
+                writer.write(resources[start : start + batch])
+            writer.complete()
+        persister.link_relationships()
+    finally:
+        persister.close()
+    return writers
+
+
+def _estate(missing: set[str] = frozenset()) -> dict[tuple[str, str], list]:
+    scopes = {}
+    for rtype, region in (("ec2:instance", "eu-west-1"), ("ec2:instance", "us-east-1"), ("ec2:volume", "eu-west-1")):
+        prefix = rtype.split(":")[1][:3]
+        scopes[(rtype, region)] = [
+            resource(
+                f"{prefix}-{region}-{n}",
+                rtype=rtype,
+                region=region,
+                tags={"n": str(n)},
+                refs=[Reference("runs_in", target_type=rtype, target_id=f"{prefix}-{region}-0")] if n else [],
+            )
+            for n in range(5)
+            if f"{prefix}-{region}-{n}" not in missing
+        ]
+    return scopes
+
+
+@writers_only
+@pytest.mark.django_db(transaction=True)  # writer connections see committed rows only
+@pytest.mark.parametrize("writers", [0, 2])
+def test_database_writers_persist_what_the_calling_thread_would(account, settings, writers):
+    settings.DISCOVERY_DB_WRITERS = writers
+    job = DiscoveryJob.objects.create()
+    first = _run(account, _estate(), job=job)
+    assert {scope: (w.counts.created, w.error) for scope, w in first.items()} == dict.fromkeys(first, (5, None))
+    assert Asset.objects.count() == 15
+    assert AssetChange.objects.filter(action="created", job=job).count() == 15
+    assert Relationship.objects.count() == 12  # each scope's 4 others -> its resource 0
+    assert DiscoveryScope.objects.filter(job=job).count() == 3
+    assert not _writer_threads()  # close() stopped them
+
+    again = DiscoveryJob.objects.create()
+    second = _run(account, _estate(missing={"ins-us-east-1-3", "vol-eu-west-1-4"}), job=again)
+    removed = {scope: w.counts.removed for scope, w in second.items()}
+    assert removed == {
+        ("ec2:instance", "eu-west-1"): 0,
+        ("ec2:instance", "us-east-1"): 1,
+        ("ec2:volume", "eu-west-1"): 1,
+    }
+    assert set(Asset.objects.filter(status=AssetStatus.REMOVED).values_list("resource_id", flat=True)) == {
+        "ins-us-east-1-3",
+        "vol-eu-west-1-4",
+    }
+    assert Relationship.objects.count() == 12  # a removed asset keeps its relationships as they were
+    assert not any(w.error for w in second.values())
+
+
+@writers_only
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_failing_in_a_writer_lane_fails_its_scope_only(account, settings, monkeypatch):
+    """The failed scope's later batches and its completion are skipped (nothing removed, no completion
+    recorded); the other scopes are written and completed; the error says what failed."""
+    settings.DISCOVERY_DB_WRITERS = 2
+    _run(account, _estate())  # 15 assets
+    original = persistence._upsert_postgresql
+    calls = {"n": 0}
+
+    def failing(writes, now):
+        if writes[0].values["resource_type"] == "ec2:volume":
+            calls["n"] += 1
+            if calls["n"] == 2:  # the scope's second batch
+                raise DatabaseError("disk full (test)")
+        return original(writes, now)
+
+    monkeypatch.setattr(persistence, "_upsert_postgresql", failing)
+    job = DiscoveryJob.objects.create()
+    # Every resource changed (new tag) so every batch writes; vol-...-4 missing would be removed.
+    scopes = {
+        scope: [resource(r.resource_id, rtype=r.resource_type, region=r.region, tags={"v": "2"}) for r in resources]
+        for scope, resources in _estate(missing={"vol-eu-west-1-4", "ins-us-east-1-4"}).items()
+    }
+    writers = _run(account, scopes, job=job, batch=1)
+    failed = writers[("ec2:volume", "eu-west-1")]
+    assert failed.error == "Database error while saving: disk full (test)"
+    assert calls["n"] == 2  # batches after the failed one were not attempted
+    assert failed.counts.removed == 0
+    assert Asset.objects.get(resource_id="vol-eu-west-1-4").status == AssetStatus.ACTIVE
+    assert not DiscoveryScope.objects.filter(job=job, resource_type="ec2:volume").exists()
+    # The first batch of the failed scope was committed before the failure, as without writers.
+    assert AssetChange.objects.filter(job=job, asset__resource_type="ec2:volume").count() == 1
+    ok = writers[("ec2:instance", "us-east-1")]
+    assert (ok.error, ok.counts.updated, ok.counts.removed) == (None, 4, 1)
+    assert Asset.objects.get(resource_id="ins-us-east-1-4").status == AssetStatus.REMOVED
+    assert DiscoveryScope.objects.filter(job=job, resource_type="ec2:instance").count() == 2
+    assert not _writer_threads()
+
+
+@writers_only
+@pytest.mark.django_db(transaction=True)
+def test_database_writers_use_connections_of_their_own_only_while_writing(account, settings):
+    """Threads (and connections) start with the first write and end with close(); an unchanged re-run,
+    which writes nothing, starts none."""
+    settings.DISCOVERY_DB_WRITERS = 2
+
+    def backends() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0]
+
+    before = backends()
+    persister = AccountPersister(account=account)
+    scopes = [persister.scope(resource_type="ec2:instance", region=region) for region in ("eu-west-1", "us-east-1")]
+    for writer in scopes:  # one lane each
+        writer.write([resource(f"i-{writer.region}-{n}", region=writer.region) for n in range(3)])
+    assert len(_writer_threads()) == 2
+    for writer in scopes:
+        writer.complete()
+        assert writer.wait() is None
+    assert backends() == before + 2
+    persister.close()
+    assert not _writer_threads()
+    for _ in range(50):  # a backend leaves pg_stat_activity just after its client disconnected
+        if backends() == before:
+            break
+        time.sleep(0.05)
+    assert backends() == before
+
+    unchanged = AccountPersister(account=account)
+    writer = unchanged.scope(resource_type="ec2:instance", region="eu-west-1")
+    writer.write([resource(f"i-eu-west-1-{n}") for n in range(3)])
+    writer.complete()
+    assert not _writer_threads()
+    unchanged.close()
+    assert writer.counts.found == 3
