@@ -39,8 +39,12 @@ def start_moto() -> tuple[subprocess.Popen, str]:
     """A moto server in its own process: its CPU time is not the discovery's."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("MOTO_ACCOUNT_ID", "AWS_ENDPOINT_URL")}
+    # One process (moto keeps its state in it), threads for concurrent calls, connections kept open as AWS
+    # keeps them (moto_app.py).
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(BENCH_DIR), "moto_app:app"]
+    options = "--worker-class gthread --workers 1 --threads 64 --keep-alive 75".split()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        [*gunicorn, *options, "--bind", f"127.0.0.1:{port}"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

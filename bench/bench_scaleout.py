@@ -144,6 +144,16 @@ def cpu_seconds(pids, missing: float | None = 0.0) -> float | None:
     return total
 
 
+def moto_pids(pid: int) -> list[int]:
+    """moto's server process and its worker (Gunicorn's master forks the one process that answers)."""
+    import psutil
+
+    try:
+        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    except psutil.Error:
+        return [pid]
+
+
 def postgres_pids() -> list[int]:
     """The PostgreSQL backends serving the bench database (not the server's other sessions: the machine is
     shared, and their load is not the job's)."""
@@ -266,7 +276,7 @@ def measure(count: int, env: dict[str, str], tmp: Path, moto_pid: int, base: lis
     workers = Workers(count, env, tmp, str(count))
     meter = CpuMeter(
         {
-            "moto": lambda: [moto_pid],
+            "moto": lambda: moto_pids(moto_pid),
             "workers": lambda group=workers: [p.pid for p in group.processes],
             "postgres": postgres_pids,
         }
