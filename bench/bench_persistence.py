@@ -21,6 +21,7 @@ import argparse
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -124,17 +125,29 @@ def make_resources(account_id: str, count: int, seed: int = 7) -> dict[tuple[str
 
 
 class Meter:
-    """Wall time, this process's CPU, the PostgreSQL backend's CPU, and time inside last_seen refreshes."""
+    """Wall time, this process's CPU, the CPU of the PostgreSQL backends serving the bench database (the
+    task's connection and the database writers', discovery.writers: sampled every 0.1 s, so a writer's
+    backend that exits during the phase still counts up to its last sample), and the time statements
+    refreshing last_seen took (summed over connections)."""
+
+    INTERVAL = 0.1
 
     def __init__(self):
-        import psutil
         from django.db import connection
+        from django.db.backends.signals import connection_created
 
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            self.backend = psutil.Process(cursor.fetchone()[0])
         self.touch_seconds = 0.0
-        connection.execute_wrappers.append(self._timed)
+        self._lock = threading.Lock()
+        self._wrapped: set[int] = set()
+        self._wrap(connection)
+        connection_created.connect(lambda sender, connection, **_: self._wrap(connection), weak=False)
+        self._stop = threading.Event()
+        self._cpu: dict[int, float] = {}
+
+    def _wrap(self, conn) -> None:
+        if id(conn) not in self._wrapped:
+            self._wrapped.add(id(conn))
+            conn.execute_wrappers.append(self._timed)
 
     def _timed(self, execute, sql, params, many, context):
         if not sql.startswith('UPDATE "assets_asset" SET "last_seen"'):
@@ -143,25 +156,44 @@ class Meter:
         try:
             return execute(sql, params, many, context)
         finally:
-            self.touch_seconds += time.perf_counter() - started
+            with self._lock:
+                self.touch_seconds += time.perf_counter() - started
+
+    def _sample(self) -> None:
+        import psutil
+
+        for process in psutil.process_iter(["name", "cmdline"]):
+            if (process.info["name"] or "").startswith("postgres") and f" {BENCH_DB} " in " ".join(
+                process.info["cmdline"] or []
+            ):
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                self._cpu[process.pid] = times.user + times.system
+
+    def _sampling(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self._sample()
 
     def __enter__(self):
         self.touch_seconds = 0.0
-        self.wall, self.cpu, self.pg = (
-            time.perf_counter(),
-            time.process_time(),
-            self._pg_cpu(),
-        )
+        self._cpu = {}
+        self._sample()
+        self._before = dict(self._cpu)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._sampling, daemon=True)
+        self._thread.start()
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
-        self.pg = self._pg_cpu() - self.pg
-
-    def _pg_cpu(self) -> float:
-        times = self.backend.cpu_times()
-        return times.user + times.system
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.pg = sum(cpu - self._before.get(pid, 0.0) for pid, cpu in self._cpu.items())
 
     def line(self, label: str, n: int, extra: str = "") -> str:
         return (
@@ -174,16 +206,26 @@ def persist(account, scopes, job_id: int | None) -> tuple[float, dict]:
     from discovery.persistence import AccountPersister, Counts
 
     persister = AccountPersister(account=account, job_id=job_id)
+    writers = []
+    try:
+        for (rtype, region), resources in scopes.items():
+            writer = persister.scope(resource_type=rtype, region=region)
+            for start in range(0, len(resources), 1000):
+                writer.write(resources[start : start + 1000])
+            writer.complete()
+            writers.append(writer)
+        persister.wait()  # the database writers' last batches (DISCOVERY_DB_WRITERS)
+        started = time.perf_counter()
+        persister.link_relationships()
+        link_seconds = time.perf_counter() - started
+    finally:
+        persister.close()
     totals = Counts()
-    for (rtype, region), resources in scopes.items():
-        writer = persister.scope(resource_type=rtype, region=region)
-        for start in range(0, len(resources), 1000):
-            writer.write(resources[start : start + 1000])
-        writer.complete()
+    for writer in writers:
+        if writer.error:
+            raise SystemExit(f"{writer.resource_type} {writer.region}: {writer.error}")
         totals.add(writer.counts)
-    started = time.perf_counter()
-    persister.link_relationships()
-    return time.perf_counter() - started, totals.as_dict()
+    return link_seconds, totals.as_dict()
 
 
 def naive(account, resources) -> None:
