@@ -130,6 +130,29 @@ def test_scope_completion_is_recorded_only_for_clean_real_runs(account):
     }
 
 
+def test_completions_of_scopes_that_changed_nothing_are_recorded_together(account):
+    """One statement for the unchanged scopes' completions (held until wait()); a scope that removed
+    something records its completion at once, in the removal's transaction."""
+    regions = ["eu-west-1", "us-east-1", "eu-central-1"]
+    for region in regions:
+        both = [resource(f"i-{region}", region=region), resource(f"j-{region}", region=region)]
+        persist(account, both, region=region)
+    job = DiscoveryJob.objects.create()
+    persister = AccountPersister(account=account, job_id=job.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        for region in regions:
+            writer = persister.scope(resource_type="ec2:instance", region=region)
+            kept = [resource(f"i-{region}", region=region)]
+            writer.write(kept if region == "us-east-1" else [*kept, resource(f"j-{region}", region=region)])
+            writer.complete()
+        assert list(DiscoveryScope.objects.filter(job=job).values_list("region", flat=True)) == ["us-east-1"]
+        persister.wait()
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "discovery_discoveryscope"')]
+    assert len(inserts) == 2  # us-east-1 with its removal, then the other two together
+    assert sorted(DiscoveryScope.objects.filter(job=job).values_list("region", flat=True)) == sorted(regions)
+    assert Asset.objects.get(resource_id="j-us-east-1").status == AssetStatus.REMOVED
+
+
 def test_confirmed_at_is_the_scope_completion_for_the_assets_it_still_lists(account, settings):
     settings.DISCOVERY_LAST_SEEN_RESOLUTION = 3600
     bucket = resource("b1", rtype="s3:bucket", service="s3", region="eu-west-1", arn="arn:aws:s3:::b1")
