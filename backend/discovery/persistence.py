@@ -197,10 +197,16 @@ class AccountPersister:
         self.wait()
         if self.dry_run:
             return 0, 0
-        linked = self.links.link()
+        linked = self.links.link(self._parallel if self.writers is not None else None)
         if connection.vendor == "postgresql":
             _clean_gin_pending_lists()
         return linked
+
+    def _parallel(self, tasks) -> None:
+        """Run independent database tasks on the writers side by side; raises the first one's failure."""
+        futures = [self.writers.submit(index % self.writers.count, task) for index, task in enumerate(tasks)]
+        for future in futures:
+            future.result()
 
     def close(self) -> None:
         if self.writers is not None:

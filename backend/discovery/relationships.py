@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -41,8 +42,9 @@ class RelationshipLinker:
             return ("arn", ref.target_arn)
         return ("id", ref.target_type, ref.target_region or source.region, ref.target_id)
 
-    def link(self) -> tuple[int, int]:
-        """Returns (created, deleted)."""
+    def link(self, parallel: Callable[[Sequence[Callable[[], Any]]], None] | None = None) -> tuple[int, int]:
+        """Returns (created, deleted). parallel(tasks): runs the inserts' chunks, side by side if it can
+        (AccountPersister's database writers)."""
         if not self.seen_sources:
             return 0, 0
         targets = self._resolve({key for _, _, key in self._refs})
@@ -53,7 +55,7 @@ class RelationshipLinker:
                 wanted.add((source_id, target_id, rel_type))
         existing = self._existing(sorted(self.seen_sources))
         new = sorted(wanted - existing.keys())
-        self._create(new)
+        self._create(new, parallel)
         stale = [pk for edge, pk in existing.items() if edge not in wanted]
         for ids in _chunks(stale):
             Relationship.objects.filter(id__in=ids, origin=RelationshipOrigin.DISCOVERY).delete()
@@ -84,8 +86,9 @@ class RelationshipLinker:
         return existing
 
     @staticmethod
-    def _create(edges: list[Edge]) -> None:
-        """Insert discovery relationships; a manual one with the same endpoints and type stays as it is."""
+    def _create(edges: list[Edge], parallel: Callable[[Sequence[Callable[[], Any]]], None] | None = None) -> None:
+        """Insert discovery relationships; a manual one with the same endpoints and type stays as it is.
+        On PostgreSQL the chunks (disjoint ranges of sorted edges) go to parallel() when given."""
         if not edges:
             return
         if connection.vendor != "postgresql":
@@ -107,10 +110,20 @@ class RelationshipLinker:
             "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS u(s, t, r) ON CONFLICT DO NOTHING"
         )
         params = [f.get_db_prep_save(values[f.attname], connection) for f in rest]
-        with connection.cursor() as cursor:
-            for chunk in _chunks(edges, PG_CHUNK):
-                sources, targets, types = (list(column) for column in zip(*chunk, strict=True))
+
+        def insert(chunk: list[Edge]) -> None:
+            sources, targets, types = (list(column) for column in zip(*chunk, strict=True))
+            with connection.cursor() as cursor:  # the calling thread's connection
                 cursor.execute(sql, [*params, sources, targets, types])
+
+        if parallel is None:
+            for chunk in _chunks(edges, PG_CHUNK):
+                insert(chunk)
+            return
+        # Equal chunks, an even number of them (two writers), of at most PG_CHUNK edges.
+        count = 2 * -(-len(edges) // (2 * PG_CHUNK))
+        size = max(CHUNK, -(-len(edges) // count))
+        parallel([partial(insert, chunk) for chunk in _chunks(edges, size)])
 
     def _resolve(self, keys: set[tuple]) -> dict[tuple, int]:
         """Target ids by key: by uid first (how the target was stored), then by ARN or by type and id."""

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assets.models import Asset, AssetChange, AssetStatus, Category, Criticality, Relationship
-from discovery import persistence
+from discovery import persistence, relationships
 from discovery.models import DiscoveryJob, DiscoveryScope
 from discovery.persistence import AccountPersister, asset_uid
 from discovery.selectors import asset_confirmed_at
@@ -513,8 +513,9 @@ def _estate(missing: set[str] = frozenset()) -> dict[tuple[str, str], list]:
 @writers_only
 @pytest.mark.django_db(transaction=True)  # writer connections see committed rows only
 @pytest.mark.parametrize("writers", [0, 2])
-def test_database_writers_persist_what_the_calling_thread_would(account, settings, writers):
+def test_database_writers_persist_what_the_calling_thread_would(account, settings, writers, monkeypatch):
     settings.DISCOVERY_DB_WRITERS = writers
+    monkeypatch.setattr(relationships, "CHUNK", 4)  # relationships inserted in chunks (side by side: writers)
     job = DiscoveryJob.objects.create()
     first = _run(account, _estate(), job=job)
     assert {scope: (w.counts.created, w.error) for scope, w in first.items()} == dict.fromkeys(first, (5, None))
