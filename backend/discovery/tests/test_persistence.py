@@ -147,7 +147,8 @@ def test_completions_of_scopes_that_changed_nothing_are_recorded_together(accoun
             writer.complete()
         assert list(DiscoveryScope.objects.filter(job=job).values_list("region", flat=True)) == ["us-east-1"]
         persister.wait()
-    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "discovery_discoveryscope"')]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    inserts = [sql for sql in sqls if sql.startswith("INSERT INTO") and "discovery_discoveryscope" in sql]
     assert len(inserts) == 2  # us-east-1 with its removal, then the other two together
     assert sorted(DiscoveryScope.objects.filter(job=job).values_list("region", flat=True)) == sorted(regions)
     assert Asset.objects.get(resource_id="j-us-east-1").status == AssetStatus.REMOVED
