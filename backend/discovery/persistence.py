@@ -209,9 +209,12 @@ class AccountPersister:
             future.result()
 
     def close(self) -> None:
+        """Stop the database writers once their queued tasks are done (each scope keeps its result). Held
+        completions are recorded by wait(), not here: close() also runs after a failure."""
         if self.writers is not None:
             self.writers.close()
-            self.wait()
+            for writer in list(self.waiting):
+                writer.wait()
 
     def account_pk(self, aws_account_id: str) -> int:
         pk = self._account_pks.get(aws_account_id)
