@@ -209,9 +209,6 @@ def sampled_estimate(qs: QuerySet) -> int | None:
     return None if sampled is None else sampled[0]
 
 
-# A text/tag search the planner expects to match at least this share of the exact-count limit may
-# be dense: a block sample decides (_search_page).
-UNCERTAIN_SHARE = 0.5
 # From this share of the limit on (0.2 % of 1,000,000 assets) a walk along the ordering index finds
 # a page within a few thousand rows: collecting the ids gets a timeout, the walk is the fallback.
 WALKABLE_SHARE = 0.2
@@ -248,21 +245,21 @@ def _search_page(qs: QuerySet, offset: int, limit: int, fields: tuple[str, ...])
     ASSETS_COUNT_TIMEOUT_MS; if the matches are bunched far along that order, all matches are read
     through the filters' indexes and sorted instead.
 
-    Which: the planner's estimate of LIKE/@> comes from a ~100-value histogram, so below ~1 % of the
-    table it says "hardly any" and the ids are collected. From UNCERTAIN_SHARE of the count limit
-    on, a block sample decides: above the limit, many; from WALKABLE_SHARE of it, the ids are
-    collected under twice ASSETS_COUNT_TIMEOUT_MS (candidates the index cannot rule out, as for
-    q=cc-1003: 176,000 for 20,200 matches, can make that slow while a walk would be quick); below,
-    the ids are collected whatever it takes (a walk would read most of the table for one page: for
-    q=ec2:instance, 220,000 candidates and no match, the timed attempts only added 170 ms).
+    Which: a block sample decides (shared by requests for ESTIMATE_SECONDS): above the limit, many;
+    from WALKABLE_SHARE of it, the ids are collected under twice ASSETS_COUNT_TIMEOUT_MS (candidates
+    the index cannot rule out, as for q=cc-1003: 176,000 for 20,000 matches, can make that slow while
+    a walk would be quick); below, the ids are collected whatever it takes (a walk would read most of
+    the table for one page: for q=ec2:instance, 220,000 candidates and no match, the timed attempts
+    only added 170 ms). Not the planner: its estimate of LIKE/@> comes from a ~100-value histogram, so
+    below ~1 % of the table it is a guess from the pattern, whatever the truth, and which side of it a
+    term falls on depends on the rows ANALYZE drew (q=cc-1003, 2 % of the rows: 95 after one ANALYZE,
+    ~20,000 after another; taken for "hardly any", its ids took 270 ms to collect instead of ~6 ms).
+    The planner's estimate only stands in for the count where no sample can be taken.
     """
     cap = settings.ASSETS_EXACT_COUNT_LIMIT
-    estimate = _planner_estimate_shared(qs)
-    sampled = None
-    if estimate >= cap * UNCERTAIN_SHARE:
-        sampled = sampled_estimate(qs)
-        if sampled is not None and sampled > cap:
-            return _dense_page(qs, offset, limit, fields), sampled, True
+    sampled = sampled_estimate(qs)
+    if sampled is not None and sampled > cap:
+        return _dense_page(qs, offset, limit, fields), sampled, True
     if sampled is not None and sampled >= cap * WALKABLE_SHARE:
         timeout = _set_local(statement_timeout=2 * int(settings.ASSETS_COUNT_TIMEOUT_MS))
         found = _with_settings(qs, [timeout], lambda: _matches_and_page(qs, cap + 1, offset, limit))
@@ -271,9 +268,8 @@ def _search_page(qs: QuerySet, offset: int, limit: int, fields: tuple[str, ...])
     if found is not None and found[0] <= cap:
         matches, page = found
         return (list(_by_ids(qs, page, fields)) if page else []), matches, False
-    if sampled is None:
-        sampled = sampled_estimate(qs)
-    count = max(sampled if sampled is not None else estimate, found[0] if found else 0)
+    estimate = sampled if sampled is not None else _planner_estimate_shared(qs)
+    count = max(estimate, found[0] if found else 0)
     return _dense_page(qs, offset, limit, fields), count, True
 
 
