@@ -42,7 +42,7 @@ def start_moto() -> tuple[subprocess.Popen, str]:
     # One process (moto keeps its state in it), threads for concurrent calls, connections kept open as AWS
     # keeps them (moto_app.py).
     gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(BENCH_DIR), "moto_app:app"]
-    options = "--worker-class gthread --workers 1 --threads 64 --keep-alive 75".split()
+    options = ["--worker-class", "gthread", "--workers", "1", "--threads", "64", "--keep-alive", "75"]
     server = subprocess.Popen(
         [*gunicorn, *options, "--bind", f"127.0.0.1:{port}"],
         env=env,
