@@ -18,27 +18,24 @@ INDEXES = [
 ]
 
 
-def _names(schema_editor) -> list[tuple[str, str, str]]:
-    """(index name as Django named it, table, column)."""
-    return [(schema_editor._create_index_name(table, [column], suffix=""), table, column) for table, column in INDEXES]
+def _each_index(schema_editor, statement: str) -> None:
+    """Run `statement` (formatted with concurrently, name, table, column) for each index; PostgreSQL
+    and SQLite only."""
+    vendor = schema_editor.connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return
+    concurrently = "CONCURRENTLY " if vendor == "postgresql" else ""
+    for table, column in INDEXES:
+        name = schema_editor._create_index_name(table, [column], suffix="")  # as Django named it
+        schema_editor.execute(statement.format(concurrently=concurrently, name=name, table=table, column=column))
 
 
 def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        return
-    concurrently = "CONCURRENTLY " if vendor == "postgresql" else ""
-    for name, _, _ in _names(schema_editor):
-        schema_editor.execute(f'DROP INDEX {concurrently}IF EXISTS "{name}"')
+    _each_index(schema_editor, 'DROP INDEX {concurrently}IF EXISTS "{name}"')
 
 
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        return
-    concurrently = "CONCURRENTLY " if vendor == "postgresql" else ""
-    for name, table, column in _names(schema_editor):
-        schema_editor.execute(f'CREATE INDEX {concurrently}IF NOT EXISTS "{name}" ON "{table}" ("{column}")')
+    _each_index(schema_editor, 'CREATE INDEX {concurrently}IF NOT EXISTS "{name}" ON "{table}" ("{column}")')
 
 
 def _foreign_key(related_name: str) -> models.ForeignKey:

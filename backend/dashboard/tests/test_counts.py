@@ -19,6 +19,7 @@ from assets.models import Asset, AssetStatus, Category
 from assets.tests.factories import make_account, make_asset, make_category
 from dashboard.models import AssetCount
 from dashboard.selectors import _asset_aggregates, _breakdowns, _labels, present_values
+from discovery.tests.factories import persist
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts are PostgreSQL's")
 
@@ -35,20 +36,6 @@ def assert_exact(now=None):
     assert kept == scanned
     assert present_values() == present_values(plain=True)
     return kept
-
-
-def persist(account, resources, *, rtype="ec2:instance", region="eu-west-1", complete=True):
-    from discovery.persistence import AccountPersister
-
-    persister = AccountPersister(account=account)
-    try:
-        writer = persister.scope(resource_type=rtype, region=region)
-        writer.write(resources)
-        if complete:
-            writer.complete()
-        persister.link_relationships()
-    finally:
-        persister.close()  # database writers (transactional tests: DISCOVERY_DB_WRITERS)
 
 
 def test_counts_follow_every_write_path(estate, make_user, admin_user):

@@ -38,3 +38,20 @@ def resource(
         attributes=extra.pop("attributes", {"size": "t3.micro"}),
         references=refs or [],
     )
+
+
+def persist(account, resources, *, job=None, complete=True, rtype="ec2:instance", region="eu-west-1", dry_run=False):
+    """One scope's run through discovery.persistence (written, completed unless `complete` is False,
+    relationships linked, database writers closed); returns the scope's counts."""
+    from discovery.persistence import AccountPersister
+
+    persister = AccountPersister(account=account, job_id=job.pk if job else None, dry_run=dry_run)
+    try:
+        writer = persister.scope(resource_type=rtype, region=region)
+        writer.write(resources)
+        if complete:
+            writer.complete()
+        persister.link_relationships()
+    finally:
+        persister.close()
+    return writer.counts

@@ -17,23 +17,10 @@ from discovery import persistence, relationships
 from discovery.models import DiscoveryJob, DiscoveryScope
 from discovery.persistence import AccountPersister, asset_uid
 from discovery.selectors import asset_confirmed_at
-from discovery.tests.factories import MGMT_ID, resource
+from discovery.tests.factories import MGMT_ID, persist, resource
 from discovery.types import GLOBAL_REGION, Reference
 
 pytestmark = pytest.mark.django_db
-
-
-def persist(account, resources, *, job=None, complete=True, rtype="ec2:instance", region="eu-west-1", dry_run=False):
-    persister = AccountPersister(account=account, job_id=job.pk if job else None, dry_run=dry_run)
-    try:
-        writer = persister.scope(resource_type=rtype, region=region)
-        writer.write(resources)
-        if complete:
-            writer.complete()
-        persister.link_relationships()
-    finally:
-        persister.close()
-    return writer.counts
 
 
 def test_first_run_creates_assets_with_discovered_fields_and_history(account):
