@@ -143,6 +143,12 @@ class Meter:
         connection_created.connect(lambda sender, connection, **_: self._wrap(connection), weak=False)
         self._stop = threading.Event()
         self._cpu: dict[int, float] = {}
+        self._ours: dict[int, bool] = {}  # postmaster child -> serves the bench database
+        self._ticks = os.sysconf("SC_CLK_TCK")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        self._postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
     def _wrap(self, conn) -> None:
         if id(conn) not in self._wrapped:
@@ -160,17 +166,27 @@ class Meter:
                 self.touch_seconds += time.perf_counter() - started
 
     def _sample(self) -> None:
-        import psutil
-
-        for process in psutil.process_iter(["name", "cmdline"]):
-            if (process.info["name"] or "").startswith("postgres") and f" {BENCH_DB} " in " ".join(
-                process.info["cmdline"] or []
-            ):
+        # Cheap on purpose (it runs in the measured process, on a busy machine): the postmaster's children
+        # from /proc/<pid>/task/<pid>/children, each one's command line read once, then only the CPU times
+        # of the backends serving the bench database from /proc/<pid>/stat (psutil.process_iter read every
+        # process's command line ten times a second: ~5 % of a first run's CPU).
+        try:
+            children = Path(f"/proc/{self._postmaster}/task/{self._postmaster}/children").read_text().split()
+        except OSError:
+            return
+        for pid in map(int, children):
+            if pid not in self._ours:
                 try:
-                    times = process.cpu_times()
-                except psutil.Error:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
                     continue
-                self._cpu[process.pid] = times.user + times.system
+                self._ours[pid] = f" {BENCH_DB} " in f" {cmdline} "
+            if self._ours[pid]:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:  # exited: its last sample stands
+                    continue
+                self._cpu[pid] = (int(fields[11]) + int(fields[12])) / self._ticks  # utime + stime
 
     def _sampling(self) -> None:
         while not self._stop.wait(self.INTERVAL):

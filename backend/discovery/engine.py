@@ -129,7 +129,7 @@ class AccountScan:
         self.closed = threading.Event()
         self.results: list[ScopeResult] = []
         self.cancelled = False
-        # Finished units whose scope still has writes queued in a database writer lane (persistence).
+        # Finished units whose scope still has writes queued for the database writers (persistence).
         self._finishing: list[tuple[Unit, _Outcome, ScopeWriter, str | None]] = []
 
     def run(self) -> list[ScopeResult]:
@@ -227,7 +227,7 @@ class AccountScan:
 
     def _record(self, unit: Unit, outcome: _Outcome, writer: ScopeWriter | None, error: str | None) -> None:
         if writer is not None:
-            error = error or writer.wait()  # a batch or the completion that failed in a writer lane
+            error = error or writer.wait()  # a batch or the completion that failed in a database writer
         result = ScopeResult(
             region=unit.region,
             resource_type=unit.resource_type,

@@ -127,7 +127,7 @@ class _Write:
 
 @dataclass(slots=True)
 class _Pending:
-    """A scope's task in its writer lane: a batch (with what resolving it needs) or the completion."""
+    """A scope's task queued for the database writers: a batch (with what resolving it needs) or the completion."""
 
     future: Future
     batch: dict[str, DiscoveredResource] = field(default_factory=dict)
@@ -162,7 +162,7 @@ class AccountPersister:
             and not connection.in_atomic_block
         )
         self.writers = Writers(settings.DISCOVERY_DB_WRITERS, name=account.account_id) if use_writers else None
-        self.waiting: set[ScopeWriter] = set()  # scopes with tasks in a writer lane
+        self.waiting: set[ScopeWriter] = set()  # scopes with tasks queued for the database writers
         # Completions of scopes that wrote and removed nothing, recorded together (record_completions).
         self._completions: list[DiscoveryScope] = []
 
@@ -197,14 +197,23 @@ class AccountPersister:
         self.wait()
         if self.dry_run:
             return 0, 0
-        linked = self.links.link(self._parallel if self.writers is not None else None)
-        if connection.vendor == "postgresql":
-            _clean_gin_pending_lists()
+        if connection.vendor != "postgresql":
+            return self.links.link()
+        if self.writers is None or not self.writers.started:
+            linked = self.links.link()
+            _clean_gin_pending_lists(_gin_indexes())
+            return linked
+        # The writers merge the GIN indexes' pending lists (one index each) while this thread resolves the
+        # relationships' targets; then they insert the relationships.
+        cleaning = [self.writers.submit(partial(_clean_gin_pending_lists, [index])) for index in _gin_indexes()]
+        linked = self.links.link(self._parallel)
+        for future in cleaning:
+            future.result()
         return linked
 
     def _parallel(self, tasks) -> None:
         """Run independent database tasks on the writers side by side; raises the first one's failure."""
-        futures = [self.writers.submit(index % self.writers.count, task) for index, task in enumerate(tasks)]
+        futures = [self.writers.submit(task) for task in tasks]
         for future in futures:
             future.result()
 
@@ -228,7 +237,7 @@ class AccountPersister:
 
 class ScopeWriter:
     """One scope's persistence. With database writers, write() and complete() queue the database work in
-    the scope's lane and return; counts and error are final after wait() (error: why a batch or the
+    the database writers and return; counts and error are final after wait() (error: why a batch or the
     completion failed; then the scope removed nothing). Without, they write at once and raise
     DatabaseError."""
 
@@ -240,15 +249,14 @@ class ScopeWriter:
         self.error: str | None = None
         self._existing: dict[str, tuple] | None = None
         self._seen: set[str] = set()
-        self._lane = persister.writers.lane() if persister.writers else None
         self._pending: deque[_Pending] = deque()
-        self._failed = False  # set in the lane's thread when a task of the scope failed
+        self._failed = False  # set in a writer thread when a task of the scope failed
 
     # --- public ----------------------------------------------------------------------------------------
 
     @property
     def waiting(self) -> bool:
-        """Whether tasks of this scope are still queued or running in its writer lane."""
+        """Whether tasks of this scope are still queued or running in the database writers."""
         return any(not item.future.done() for item in self._pending)
 
     def wait(self) -> str | None:
@@ -259,7 +267,7 @@ class ScopeWriter:
     def write(self, resources: Sequence[DiscoveredResource]) -> Counts:
         """Persist one batch (any size: split into statements the database accepts)."""
         self._resolve(block=False)
-        if self._failed:  # an earlier batch failed in the writer lane: the scope is failed, skip the work
+        if self._failed:  # an earlier batch failed in a writer: the scope is failed, skip the work
             return Counts()
         total = Counts()
         for start in range(0, len(resources), self.p.max_rows):
@@ -279,8 +287,9 @@ class ScopeWriter:
         counts = Counts(removed=len(gone))
         if not self.p.dry_run:
             now = timezone.now()
-            if self._pending:  # after the scope's batches, in their lane
-                future = self.p.writers.submit(self._lane, partial(self._in_lane, self._complete, gone, now))
+            if self._pending:  # once the scope's queued batches are done, in a writer
+                after = [item.future for item in self._pending]
+                future = self.p.writers.submit(partial(self._in_writer, self._complete, gone, now), after=after)
                 self._queued(_Pending(future, counted=counts, completion=True))
             elif gone:
                 self._complete(gone, now)
@@ -304,14 +313,16 @@ class ScopeWriter:
             job_id=self.p.job_id,
         )
 
-    # --- writer lane ----------------------------------------------------------------------------------
+    # --- database writers ----------------------------------------------------------------------------
 
     def _queued(self, item: _Pending) -> None:
         self._pending.append(item)
         self.p.waiting.add(self)
 
-    def _in_lane(self, task, *args) -> Any:
-        # In the lane's thread; the scope's tasks run one after the other there.
+    def _in_writer(self, task, *args) -> Any:
+        # In a writer thread. A scope's batches may run side by side (they write different assets); once
+        # one failed, the scope's tasks not yet started are skipped (its completion always is: it waits
+        # for every batch).
         if self._failed:
             raise _Skipped
         try:
@@ -372,11 +383,10 @@ class ScopeWriter:
         writes, touch, pks = _classify(values, self._existing, elsewhere, counts)
         if self.p.dry_run:
             return counts
-        if self._lane is not None and (writes or touch):
-            # Written in the scope's lane (after its earlier batches); resolved by _resolve().
+        if self.p.writers is not None and (writes or touch):
+            # Written by a database writer; resolved (in order) by _resolve().
             delta = Counts()
-            task = partial(self._in_lane, self._save, writes, touch, delta)
-            future = self.p.writers.submit(self._lane, task)
+            future = self.p.writers.submit(partial(self._in_writer, self._save, writes, touch, delta))
             self._queued(_Pending(future, batch=batch, pks=pks, writes=writes, counted=counts, delta=delta))
             return counts
         self._link(batch, pks, writes, self._save(writes, touch, counts))
@@ -673,14 +683,19 @@ _GIN_INDEXES = """
 """
 
 
-def _clean_gin_pending_lists() -> None:
+def _gin_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(_GIN_INDEXES, [Asset._meta.db_table])
+        return [index for (index,) in cursor.fetchall()]
+
+
+def _clean_gin_pending_lists(indexes: list[str]) -> None:
     """Merge the GIN indexes' pending lists now (gin_clean_pending_list: the index's owner only; where
     the database user does not own them, autovacuum does it later)."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('maintenance_work_mem', '64MB', true)")
-            cursor.execute(_GIN_INDEXES, [Asset._meta.db_table])
-            for (index,) in cursor.fetchall():
+            for index in indexes:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     except DatabaseError:
         logger.info("discovery: GIN pending lists left to autovacuum", exc_info=True)

@@ -531,10 +531,12 @@ def test_database_writers_persist_what_the_calling_thread_would(account, setting
 
 @writers_only
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_failing_in_a_writer_lane_fails_its_scope_only(account, settings, monkeypatch):
-    """The failed scope's later batches and its completion are skipped (nothing removed, no completion
-    recorded); the other scopes are written and completed; the error says what failed."""
-    settings.DISCOVERY_DB_WRITERS = 2
+@pytest.mark.parametrize("writers", [1, 2])
+def test_a_batch_failing_in_a_writer_fails_its_scope_only(account, settings, monkeypatch, writers):
+    """The failed scope's completion is skipped (nothing removed, no completion recorded), and so are its
+    batches not yet started (one writer: every later one); the other scopes are written and completed;
+    the error says what failed."""
+    settings.DISCOVERY_DB_WRITERS = writers
     _run(account, _estate())  # 15 assets
     original = persistence._upsert_postgresql
     calls = {"n": 0}
@@ -556,17 +558,58 @@ def test_a_batch_failing_in_a_writer_lane_fails_its_scope_only(account, settings
     writers = _run(account, scopes, job=job, batch=1)
     failed = writers[("ec2:volume", "eu-west-1")]
     assert failed.error == "Database error while saving: disk full (test)"
-    assert calls["n"] == 2  # batches after the failed one were not attempted
+    if writers == 1:
+        assert calls["n"] == 2  # batches after the failed one were not attempted
+    else:  # the second writer may have taken the third batch (or more) while the second one failed
+        assert 2 <= calls["n"] <= 4
     assert failed.counts.removed == 0
     assert Asset.objects.get(resource_id="vol-eu-west-1-4").status == AssetStatus.ACTIVE
     assert not DiscoveryScope.objects.filter(job=job, resource_type="ec2:volume").exists()
-    # The first batch of the failed scope was committed before the failure, as without writers.
-    assert AssetChange.objects.filter(job=job, asset__resource_type="ec2:volume").count() == 1
+    # Every attempted batch but the failed one was committed (the first before the failure, as without
+    # writers), and counted: the failed one is not.
+    written = AssetChange.objects.filter(job=job, asset__resource_type="ec2:volume").count()
+    assert written == calls["n"] - 1
+    assert failed.counts.updated == written
     ok = writers[("ec2:instance", "us-east-1")]
     assert (ok.error, ok.counts.updated, ok.counts.removed) == (None, 4, 1)
     assert Asset.objects.get(resource_id="ins-us-east-1-4").status == AssetStatus.REMOVED
     assert DiscoveryScope.objects.filter(job=job, resource_type="ec2:instance").count() == 2
     assert not _writer_threads()
+
+
+@writers_only
+@pytest.mark.django_db(transaction=True)
+def test_one_scopes_batches_are_written_side_by_side_and_completed_after_all_of_them(account, settings, monkeypatch):
+    """A large scope keeps both writers busy; its removals are marked only once all its batches are in."""
+    settings.DISCOVERY_DB_WRITERS = 2
+    _run(account, {("ec2:instance", "eu-west-1"): [resource(f"i-{n}") for n in range(9)]}, batch=3)
+    events: list[tuple[str, str, float, float]] = []
+    save, complete = persistence.ScopeWriter._save, persistence.ScopeWriter._complete
+
+    def timed(kind, method):
+        def wrapper(*args, **kwargs):
+            started = time.monotonic()
+            time.sleep(0.05)  # long enough for the other writer to take the next task
+            try:
+                return method(*args, **kwargs)
+            finally:
+                events.append((kind, threading.current_thread().name, started, time.monotonic()))
+
+        return wrapper
+
+    monkeypatch.setattr(persistence.ScopeWriter, "_save", timed("batch", save))
+    monkeypatch.setattr(persistence.ScopeWriter, "_complete", timed("completion", complete))
+    job = DiscoveryJob.objects.create()
+    changed = [resource(f"i-{n}", tags={"v": "2"}) for n in range(8)]  # i-8 is gone
+    writer = _run(account, {("ec2:instance", "eu-west-1"): changed}, job=job, batch=2)[("ec2:instance", "eu-west-1")]
+    assert (writer.error, writer.counts.updated, writer.counts.removed) == (None, 8, 1)
+    batches = [e for e in events if e[0] == "batch"]
+    [completion] = [e for e in events if e[0] == "completion"]
+    assert len(batches) == 4
+    assert len({thread for _, thread, _, _ in batches}) == 2  # both writers wrote the one scope
+    assert completion[2] >= max(end for _, _, _, end in batches)
+    assert Asset.objects.get(resource_id="i-8").status == AssetStatus.REMOVED
+    assert DiscoveryScope.objects.get(job=job).completed_at is not None
 
 
 @writers_only
@@ -586,7 +629,7 @@ def test_database_writers_use_connections_of_their_own_only_while_writing(accoun
     before = backends()
     persister = AccountPersister(account=account)
     scopes = [persister.scope(resource_type="ec2:instance", region=region) for region in ("eu-west-1", "us-east-1")]
-    for writer in scopes:  # one lane each
+    for writer in scopes:
         writer.write([resource(f"i-{writer.region}-{n}", region=writer.region) for n in range(3)])
     assert len(_writer_threads()) == 2
     for writer in scopes:
