@@ -20,7 +20,7 @@ def build_search_text(
     tags: Mapping[str, str] | None = None,
     extra: Iterable[str] = (),
 ) -> str:
-    parts: list[str] = [name, resource_id, arn]
+    parts: list[str] = [arn]
     if asset_pk:
         parts.append(f"ast-{asset_pk:06d}")
     parts.extend(ip_addresses)
@@ -28,7 +28,21 @@ def build_search_text(
     for key, value in (tags or {}).items():
         parts.append(f"{key}={value}")
     parts.extend(extra)
-    return " ".join(p for p in parts if p).lower()[:8000]
+    rest = " ".join(p for p in parts if p).lower()
+    # The name and the resource id first (they survive the cut at MAX_LENGTH), unless the text already
+    # holds them: `q` looks for terms without spaces, so every term found in a left-out name is found in
+    # the text that holds it (usually the ARN, or the Name tag). A shorter text with the same words is
+    # cheaper for PostgreSQL to index (pg_trgm sorts every trigram of the text, then keeps each once).
+    head: list[str] = []
+    for part in (name, resource_id):
+        part = part.lower() if part else ""
+        if part and not (len(rest) < DEDUPE_BELOW and part in rest) and not any(part in h for h in head):
+            head.append(part)
+    return " ".join([*head, rest] if rest else head)[:MAX_LENGTH]
+
+
+MAX_LENGTH = 8000
+DEDUPE_BELOW = MAX_LENGTH // 2  # a name found in the rest of a longer text might lie beyond the cut
 
 
 # --- What the trigram index holds (PostgreSQL, gin_trgm_ops) ---------------------------------------

@@ -283,3 +283,63 @@ def test_a_failing_statistics_query_means_whole_terms_not_an_error(register, mon
     assert search._sample_trigrams(connection) == (0, 0, {})
     data = viewer_client.get("/api/assets/", {"q": "arn:aws:rds:eu-west-1"}).json()  # the transaction still works
     assert data["count"] == Asset.objects.filter(search_text__contains="arn:aws:rds:eu-west-1").count() > 0
+
+
+def _terms(text: str) -> set[str]:
+    """Every term `q` could look for in text: each substring without spaces."""
+    return {word[i:j] for word in text.split() for i in range(len(word)) for j in range(i + 1, len(word) + 1)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # The resource id is in the ARN: left out; the name is not.
+        (
+            {"name": "Web-1", "resource_id": "i-0abc", "arn": "arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc"},
+            "web-1 arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc",
+        ),
+        # The name is the Name tag's value, the id is the name: one copy each.
+        (
+            {"name": "Web-1", "resource_id": "web-1", "tags": {"Name": "Web-1", "Team": "a"}},
+            "name=web-1 team=a",
+        ),
+        ({"name": "queue-a", "resource_id": "queue-a"}, "queue-a"),
+        ({"name": "My Bucket", "resource_id": "bucket"}, "my bucket"),
+        ({"name": "", "resource_id": ""}, ""),
+    ],
+)
+def test_search_text_leaves_out_a_name_or_id_the_text_holds_already(fields, expected):
+    assert search.build_search_text(**fields) == expected
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {
+            "name": "prod-api",
+            "resource_id": "i-0abc",
+            "arn": "arn:aws:ec2:eu-west-1:1:instance/i-0abc",
+            "tags": {"Name": "prod-api"},
+        },
+        {
+            "name": "fn",
+            "resource_id": "fn",
+            "arn": "arn:aws:lambda:us-east-1:1:function:fn",
+            "dns_names": ["fn.example"],
+        },
+        {"name": "a b", "resource_id": "xa", "arn": "", "tags": {"k": "b c"}, "ip_addresses": ["10.0.0.1"]},
+        {"name": "x" * 5000, "resource_id": "y", "arn": "x" * 5000},  # long: the name is kept before the cut
+    ],
+)
+def test_search_text_finds_every_term_the_full_text_did(fields):
+    """Left-out parts change no search: every term of the text with every part is in the shorter one."""
+    parts = [fields.get("name", ""), fields.get("resource_id", ""), fields.get("arn", "")]
+    parts += fields.get("ip_addresses", []) + fields.get("dns_names", [])
+    parts += [f"{k}={v}" for k, v in fields.get("tags", {}).items()]
+    full = " ".join(p for p in parts if p).lower()[: search.MAX_LENGTH]
+    text = search.build_search_text(**fields)
+    assert len(text) <= len(full)
+    if len(full) < 200:
+        assert _terms(full) <= _terms(text)
+    else:
+        assert text.startswith(fields["name"])
