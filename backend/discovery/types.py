@@ -1,4 +1,5 @@
 """What a collector yields and what the engine consumes: the one interface between them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

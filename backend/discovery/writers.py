@@ -28,7 +28,6 @@ from typing import Any
 
 from django.db import connections
 
-
 Task = tuple[Future, Callable[[], Any], tuple[Future, ...]]
 
 
