@@ -62,6 +62,7 @@ assert _LOAD[_JSON_FIRST:] == JSON_FIELDS
 ID_CHUNK = 5000
 COMPLETIONS_PER_STATEMENT = 100
 EMPTY_DIFF = "{}"
+BACKSLASH, COPY_BACKSLASH = "\\", "\\\\"
 
 
 def asset_uid(identity: str) -> str:
@@ -418,8 +419,15 @@ class ScopeWriter:
             "dns_names": r.dns_names or [],
             "attributes": r.attributes or {},
         }
-        for name, limit in STRING_LIMITS.items():
-            if values[name] and len(values[name]) > limit:
+        if (  # STRING_LIMITS, checked in one expression first: a loop over it cost a tenth of this thread's time
+            len(values["name"]) > 512
+            or len(values["resource_id"]) > 512
+            or len(values["resource_type"]) > 96
+            or len(values["region"]) > 32
+            or len(values["service"]) > 64
+            or len(values["raw_state"]) > 64
+        ):
+            for name, limit in STRING_LIMITS.items():
                 values[name] = values[name][:limit]
         return values
 
@@ -737,9 +745,16 @@ def _record_changes_postgresql(writes: list[_Write], now: datetime, job_id: int 
     if not writes:
         return
     sql = _pg_statements()["copy_changes"]
+    # The batch as one block of COPY text (a write_row() per row cost more than PostgreSQL's share): ids, an
+    # ISO time, a choice value and ASCII JSON (its encoder escapes control characters), so backslashes
+    # are all COPY's text format needs escaped.
+    head, tail = f"\t{now.isoformat()}\t", "\t" + ("\\N" if job_id is None else str(job_id)) + "\n"
+    text = "".join(
+        f"{w.pk}{head}{w.action}\t{_json_text(w.diff).replace(BACKSLASH, COPY_BACKSLASH) if w.diff else EMPTY_DIFF}{tail}"
+        for w in writes
+    )
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-        for w in writes:
-            copy.write_row((w.pk, now, w.action, _json_text(w.diff) if w.diff else EMPTY_DIFF, job_id))
+        copy.write(text)
 
 
 def _max_rows_per_statement() -> int:

@@ -168,6 +168,18 @@ def test_tag_change_records_an_update_with_the_diff(account):
     assert Asset.objects.get().tags == {"Env": "prod", "Team": "a"}
 
 
+def test_a_diff_with_escapes_and_unicode_is_recorded_as_it_was(account):
+    """The change records' COPY text (PostgreSQL) keeps backslashes, quotes, tabs, newlines, emoji."""
+    tricky = {"quote": 'say "hi"\n\t\\ C:\\path', "ünïcode": "😀"}
+    job = DiscoveryJob.objects.create()
+    persist(account, [resource("i-1", tags={"Env": "dev"})], job=job)
+    persist(account, [resource("i-1", tags=tricky)], job=job)
+    change = AssetChange.objects.get(action="updated")
+    assert change.changes == {"tags": [{"Env": "dev"}, tricky]}
+    assert change.job == job
+    assert AssetChange.objects.get(action="created").timestamp == Asset.objects.get().first_seen
+
+
 JSON_SAMPLES = [
     {},
     [],
