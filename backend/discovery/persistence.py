@@ -749,12 +749,13 @@ def _record_changes_postgresql(writes: list[_Write], now: datetime, job_id: int 
     # ISO time, a choice value and ASCII JSON (its encoder escapes control characters), so backslashes
     # are all COPY's text format needs escaped.
     head, tail = f"\t{now.isoformat()}\t", "\t" + ("\\N" if job_id is None else str(job_id)) + "\n"
-    text = "".join(
-        f"{w.pk}{head}{w.action}\t{_json_text(w.diff).replace(BACKSLASH, COPY_BACKSLASH) if w.diff else EMPTY_DIFF}{tail}"
-        for w in writes
-    )
+    text = "".join(f"{w.pk}{head}{w.action}\t{_copy_json(w.diff)}{tail}" for w in writes)
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         copy.write(text)
+
+
+def _copy_json(diff: dict) -> str:
+    return _json_text(diff).replace(BACKSLASH, COPY_BACKSLASH) if diff else EMPTY_DIFF
 
 
 def _max_rows_per_statement() -> int:
