@@ -231,7 +231,12 @@ def checkpoint() -> None:
 
 
 def persist(account, scopes, job_id: int | None) -> tuple[float, dict]:
-    from discovery.persistence import AccountPersister, Counts
+    from discovery.persistence import (
+        AccountPersister,
+        Counts,
+        _clean_gin_pending_lists,
+        _gin_indexes,
+    )
 
     persister = AccountPersister(account=account, job_id=job_id)
     writers = []
@@ -243,6 +248,10 @@ def persist(account, scopes, job_id: int | None) -> tuple[float, dict]:
             writer.complete()
             writers.append(writer)
         persister.wait()  # the database writers' last batches (DISCOVERY_DB_WRITERS)
+        # The assets' GIN pending lists merged here, with the assets (link_relationships() merges them
+        # while it resolves targets: then it finds them empty), so that the relationships' step is timed
+        # apart: the naive loop links none.
+        _clean_gin_pending_lists(_gin_indexes())
         started = time.perf_counter()
         persister.link_relationships()
         link_seconds = time.perf_counter() - started
@@ -349,6 +358,8 @@ def main() -> None:
             link_seconds, counts = persist(account, scopes, job.pk)
         settings.DISCOVERY_LAST_SEEN_RESOLUTION = resolution
         rows[label] = (meter.wall, meter.cpu + meter.pg, meter.touch_seconds)
+        if label == "first run":
+            rows["first run, assets"] = (meter.wall - link_seconds, None, None)
         print(
             meter.line(
                 label,
@@ -402,10 +413,19 @@ def main() -> None:
         return (naive_rows[naive_label][index] / len(flat)) / (rows[label][index] / n)
 
     print("\nsummary (x = how many times the naive loop's rate; by wall time, and by CPU seconds)")
+    assets_x = ratio("first run, assets", "first run", 0)
+    print(
+        f"  first run:        {assets_x:5.1f}x wall   (target >= 30x) the assets and their history, "
+        f"{rows['first run, assets'][0]:.2f} s: persistence, against the loop writing the assets only"
+    )
     wall_x, cpu_x = ratio("first run", "first run", 0), ratio("first run", "first run", 1)
-    print(f"  first run:        {wall_x:5.1f}x wall, {cpu_x:5.1f}x CPU   (target >= 30x)")
-    history_x = ratio("first run", "first run with history", 0)
-    print(f"  first run vs the naive loop that also records history: {history_x:5.1f}x wall")
+    print(
+        f"                    {wall_x:5.1f}x wall, {cpu_x:5.1f}x CPU   with the relationships linked (the loop links none)"
+    )
+    history_x = ratio("first run, assets", "first run with history", 0)
+    print(
+        f"                    {history_x:5.1f}x wall   the assets and their history, against the loop recording history too"
+    )
     for label, target in (
         ("unchanged", " (target < 5 s)"),
         ("unchanged all due", " (worst case)"),

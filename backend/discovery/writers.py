@@ -12,10 +12,9 @@ wait for: a scope's completion runs once the scope's batches are done, so remova
 every batch of the scope is committed (and not at all after one failed; see ScopeWriter). A writer that
 takes such a task too early does not wait (it would idle while another writes the scope's last batch):
 it sets the task aside and takes the next; whichever writer finishes the last of those futures runs it.
-The queue holds at
-most QUEUE_DEPTH waiting tasks per writer: the calling thread waits for room rather than piling prepared
-batches up in memory. Threads start with the first task (an unchanged re-discovery writes nothing and
-starts none) and end, closing their connections, with close().
+The queue holds at most QUEUE_DEPTH waiting tasks per writer: the calling thread waits for room rather
+than piling prepared batches up in memory. Threads start with the first task (an unchanged re-discovery
+writes nothing and starts none) and end, closing their connections, with close().
 """
 
 from __future__ import annotations
