@@ -346,6 +346,22 @@ def test_resource_held_by_another_scope_keeps_its_history_and_decisions(account,
     assert AssetChange.objects.filter(action="created").count() == 3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's COPY path")
+def test_new_assets_are_inserted_without_conflict_handling_unless_a_uid_exists(account):
+    """A batch of new assets is a plain INSERT; one whose uid another scope holds falls back to the upsert."""
+
+    def asset_inserts(resources, **scope) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            persist(account, resources, **scope)
+        return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("WITH s AS")]
+
+    assert ["ON CONFLICT" in sql for sql in asset_inserts([resource("a"), resource("b")])] == [False]
+    held = asset_inserts([resource("a"), resource("c", region="us-east-1")], region="us-east-1")  # "a": eu-west-1 holds it
+    assert ["ON CONFLICT" in sql for sql in held] == [False, True]
+    assert Asset.objects.count() == 3
+    assert Asset.objects.get(resource_id="c").region == "us-east-1"
+
+
 def test_dry_run_counts_but_writes_nothing(account):
     persist(account, [resource("i-1"), resource("i-2")])
     counts = persist(account, [resource("i-1", tags={"x": "y"}), resource("i-3")], dry_run=True)
