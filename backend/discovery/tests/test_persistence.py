@@ -356,7 +356,8 @@ def test_new_assets_are_inserted_without_conflict_handling_unless_a_uid_exists(a
         return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("WITH s AS")]
 
     assert ["ON CONFLICT" in sql for sql in asset_inserts([resource("a"), resource("b")])] == [False]
-    held = asset_inserts([resource("a"), resource("c", region="us-east-1")], region="us-east-1")  # "a": eu-west-1 holds it
+    # "a" is held by the eu-west-1 scope: the plain INSERT is rolled back, the upsert writes "c".
+    held = asset_inserts([resource("a"), resource("c", region="us-east-1")], region="us-east-1")
     assert ["ON CONFLICT" in sql for sql in held] == [False, True]
     assert Asset.objects.count() == 3
     assert Asset.objects.get(resource_id="c").region == "us-east-1"
