@@ -560,12 +560,12 @@ def test_database_writers_persist_what_the_calling_thread_would(account, setting
 
 @writers_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("writers", [1, 2])
-def test_a_batch_failing_in_a_writer_fails_its_scope_only(account, settings, monkeypatch, writers):
+@pytest.mark.parametrize("writer_count", [1, 2])
+def test_a_batch_failing_in_a_writer_fails_its_scope_only(account, settings, monkeypatch, writer_count):
     """The failed scope's completion is skipped (nothing removed, no completion recorded), and so are its
     batches not yet started (one writer: every later one); the other scopes are written and completed;
     the error says what failed."""
-    settings.DISCOVERY_DB_WRITERS = writers
+    settings.DISCOVERY_DB_WRITERS = writer_count
     _run(account, _estate())  # 15 assets
     original = persistence._upsert_postgresql
     calls = {"n": 0}
@@ -587,7 +587,7 @@ def test_a_batch_failing_in_a_writer_fails_its_scope_only(account, settings, mon
     writers = _run(account, scopes, job=job, batch=1)
     failed = writers[("ec2:volume", "eu-west-1")]
     assert failed.error == "Database error while saving: disk full (test)"
-    if writers == 1:
+    if writer_count == 1:
         assert calls["n"] == 2  # batches after the failed one were not attempted
     else:  # the second writer may have taken the third batch (or more) while the second one failed
         assert 2 <= calls["n"] <= 4
