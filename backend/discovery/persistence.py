@@ -237,7 +237,7 @@ class AccountPersister:
 
 
 class ScopeWriter:
-    """One scope's persistence. With database writers, write() and complete() queue the database work in
+    """One scope's persistence. With database writers, write() and complete() hand the database work to
     the database writers and return; counts and error are final after wait() (error: why a batch or the
     completion failed; then the scope removed nothing). Without, they write at once and raise
     DatabaseError."""
@@ -636,26 +636,25 @@ def _pg_statements() -> dict[str, Any]:
     ]
     update = [meta.get_field(name).column for name in UPSERT_FIELDS]
     uid, first_seen = qn(meta.get_field("uid").column), qn(meta.get_field("first_seen").column)
+    # The staged rows, emptied by the statement that reads them, into the asset table.
+    staged = (
+        f"WITH s AS (DELETE FROM {STAGE_TABLE} RETURNING *) "  # noqa: S608 - our own identifiers
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in insert)}) SELECT {', '.join(select)} FROM s"
+    )
+    returning = f"RETURNING {qn(meta.pk.column)}, {uid}"
     change = AssetChange._meta
     change_columns = [change.get_field(name).column for name in ("asset", "timestamp", "action", "changes", "job")]
     _PG_SQL.update(
         stage=f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} ({columns}) ON COMMIT DELETE ROWS",
         copy_stage=f"COPY {STAGE_TABLE} ({', '.join(qn(f.column) for f in stage)}) FROM STDIN",
         upsert=(
-            f"WITH s AS (DELETE FROM {STAGE_TABLE} RETURNING *) "  # noqa: S608 - our own identifiers
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in insert)}) "
-            f"SELECT {', '.join(select)} FROM s "
-            f"ON CONFLICT ({uid}) DO UPDATE SET "
+            f"{staged} ON CONFLICT ({uid}) DO UPDATE SET "
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update)
-            + f" WHERE EXCLUDED.{first_seen} IS NULL RETURNING {qn(meta.pk.column)}, {uid}"
+            + f" WHERE EXCLUDED.{first_seen} IS NULL {returning}"
         ),
         # New assets only: a plain INSERT (no speculative insertion per row), in a savepoint; a uid that
         # exists already (another scope holds it) rolls it back and the upsert runs instead.
-        insert=(
-            f"WITH s AS (DELETE FROM {STAGE_TABLE} RETURNING *) "  # noqa: S608 - our own identifiers
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in insert)}) "
-            f"SELECT {', '.join(select)} FROM s RETURNING {qn(meta.pk.column)}, {uid}"
-        ),
+        insert=f"{staged} {returning}",
         rest=rest,
         copy_changes=f"COPY {qn(change.db_table)} ({', '.join(qn(c) for c in change_columns)}) FROM STDIN",
     )
@@ -743,7 +742,7 @@ def _upsert_postgresql(writes: list[_Write], now: datetime) -> list[_Write]:
                     cursor.execute(sql["insert"], params)
                     ids = {uid: pk for pk, uid in cursor.fetchall()}
             except IntegrityError:  # the unique uid: the staged rows are back (rolled back to the savepoint)
-                ids = None
+                pass
         if ids is None:
             cursor.execute(sql["upsert"], params)
             ids = {uid: pk for pk, uid in cursor.fetchall()}
